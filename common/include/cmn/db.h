@@ -1,0 +1,73 @@
+/* db.h - PostgreSQL for a libuv loop: a small pool of libpq connections,
+ * each used by one job at a time on libuv's thread pool.
+ *
+ * A job is a plain synchronous function that gets a connection and runs one
+ * transaction (BEGIN ... COMMIT), so a state change, its outbox rows and its
+ * inbox record commit together. Its completion callback runs on the loop
+ * thread. Jobs never touch loop-owned state; they work on what they are
+ * given. A lost connection is re-opened by the next job that needs it. */
+#ifndef CMN_DB_H
+#define CMN_DB_H
+#include "cmn/err.h"
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <uv.h>
+
+typedef struct cmn_db cmn_db_t;
+
+/* Runs on a worker thread with a connection of its own. Returns 0 or a
+ * CMN_E* code; an open transaction is rolled back when it returns. */
+typedef int (*cmn_db_work_fn)(PGconn *conn, void *arg);
+/* Runs on the loop thread with what work returned (CMN_ECANCELED if the
+ * pool was destroyed before the job started). */
+typedef void (*cmn_db_done_fn)(int status, void *arg);
+
+/* Borrows loop. size connections at most (1..64). The connection string is
+ * copied; connections open lazily. Caller owns the result. */
+cmn_db_t *cmn_db_new(uv_loop_t *loop, const char *conninfo, int size,
+                     int *err);
+
+/* SQL run on each new connection before its first job, e.g.
+ * "SET search_path TO intake" (copied). */
+int cmn_db_set_session_sql(cmn_db_t *self, const char *sql) CMN_MUST_CHECK;
+
+/* Queues a job. If this returns 0, done runs exactly once; if it returns an
+ * error, neither work nor done runs. */
+int cmn_db_submit(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done,
+                  void *arg) CMN_MUST_CHECK;
+
+/* Jobs queued or running. */
+int cmn_db_pending(const cmn_db_t *self);
+
+/* Cancels queued jobs (their done runs with CMN_ECANCELED) and frees self.
+ * Jobs already running must have finished: call only when no job is running
+ * (cmn_db_running() == 0). Sets *self_p to NULL. Safe on NULL. */
+void cmn_db_destroy(cmn_db_t **self_p);
+int cmn_db_running(const cmn_db_t *self);
+
+/* --- helpers for work functions (worker thread) --- */
+
+/* Runs sql with text params (NULL = SQL NULL) and text results. Returns the
+ * result for COMMAND_OK/TUPLES_OK (caller PQclear()s it) or NULL with *err:
+ * CMN_EDBCONN when the connection is gone, CMN_EAGAIN for a deadlock or
+ * serialization failure, CMN_EDB otherwise. Errors are logged with their
+ * SQLSTATE, never with parameter values. */
+PGresult *cmn_pg_exec(PGconn *conn, const char *sql, int nparams,
+                      const char *const *params, int *err);
+
+/* As cmn_pg_exec, with per-parameter lengths and formats (1 = binary). */
+PGresult *cmn_pg_execb(PGconn *conn, const char *sql, int nparams,
+                       const char *const *params, const int *lengths,
+                       const int *formats, int *err);
+
+/* Runs a command without parameters and discards its result. */
+int cmn_pg_cmd(PGconn *conn, const char *sql) CMN_MUST_CHECK;
+
+/* Rolls back the open transaction, if any; errors are only logged. */
+void cmn_pg_rollback(PGconn *conn);
+
+/* Classifies a failed result or connection as a CMN_E* code. */
+int cmn_pg_error(PGconn *conn, const PGresult *res);
+
+#endif /* CMN_DB_H */

@@ -1,0 +1,104 @@
+/* svc.h - the skeleton every mlps service runs in.
+ *
+ * cmn_svc_main() loads the configuration (common options plus the
+ * service's own), starts logging, migrates the service's schema when an
+ * admin connection is configured, opens the connection pool as the
+ * service's own role, binds the inbox, connects one outbox dispatcher per
+ * peer, and runs the libuv loop until SIGTERM or SIGINT. Shutdown stops
+ * taking work, lets running transactions finish and acknowledges them, then
+ * closes everything: nothing committed is lost, nothing hangs. */
+#ifndef CMN_SVC_H
+#define CMN_SVC_H
+#include "cmn/config.h"
+#include "cmn/db.h"
+#include "cmn/inbox.h"
+#include "cmn/migrate.h"
+#include "cmn/outbox.h"
+
+#include <stddef.h>
+#include <uv.h>
+
+#define CMN_SVC_MAX_PEERS 8
+
+/* Settings every service has; embed as a member of the service's struct. */
+typedef struct {
+    char *log_level;
+    char *db_url;       /* as the service's own role */
+    char *db_admin_url; /* optional: create and migrate the schema first */
+    long db_pool;
+    char *listen;  /* inbox endpoints to bind; "" = none */
+    char *peers;   /* "dest=ep[,ep];dest2=ep" outbox destinations */
+    char *office;  /* the office this instance serves, e.g. "110108" */
+    long frame_max;
+    long outbox_batch, outbox_lease_ms, outbox_poll_ms, outbox_batches;
+    long inbox_batch, inbox_concurrency;
+} cmn_svc_conf_t;
+
+/* Option table entries for a cmn_svc_conf_t member m of struct type T. */
+#define CMN_SVC_OPTIONS(T, m)                                                  \
+    {"log.level", CMN_CFG_STR, "info", 0, 0, offsetof(T, m.log_level),         \
+     "debug, info, warn or error"},                                            \
+        {"db.url", CMN_CFG_STR, NULL, 0, 0, offsetof(T, m.db_url),             \
+         "libpq connection string, as this service's role"},                   \
+        {"db.admin-url", CMN_CFG_STR, "", 0, 0, offsetof(T, m.db_admin_url),   \
+         "if set, create and migrate the schema with it at start"},            \
+        {"db.pool", CMN_CFG_INT, "4", 1, 64, offsetof(T, m.db_pool),           \
+         "database connections"},                                              \
+        {"listen", CMN_CFG_STR, "", 0, 0, offsetof(T, m.listen),               \
+         "zmq endpoints to receive on (comma-separated)"},                     \
+        {"peers", CMN_CFG_STR, "", 0, 0, offsetof(T, m.peers),                 \
+         "destinations: name=endpoint[,endpoint];name2=..."},                  \
+        {"office", CMN_CFG_STR, "", 0, 0, offsetof(T, m.office),               \
+         "office code this instance serves"},                                  \
+        {"frame-max", CMN_CFG_INT, "1048576", 1024, 16777216,                  \
+         offsetof(T, m.frame_max), "largest accepted frame, bytes"},           \
+        {"outbox.batch", CMN_CFG_INT, "500", 1, 5000,                          \
+         offsetof(T, m.outbox_batch), "messages claimed at once"},             \
+        {"outbox.lease-ms", CMN_CFG_INT, "3000", 50, 600000,                   \
+         offsetof(T, m.outbox_lease_ms), "resend unacknowledged after"},       \
+        {"outbox.poll-ms", CMN_CFG_INT, "100", 1, 60000,                       \
+         offsetof(T, m.outbox_poll_ms), "look for unsent rows this often"},    \
+        {"outbox.batches", CMN_CFG_INT, "4", 1, 64,                            \
+         offsetof(T, m.outbox_batches), "claimed batches in flight"},          \
+        {"inbox.batch", CMN_CFG_INT, "200", 1, 5000,                           \
+         offsetof(T, m.inbox_batch), "messages per transaction"},              \
+    {                                                                          \
+        "inbox.concurrency", CMN_CFG_INT, "2", 1, 32,                          \
+            offsetof(T, m.inbox_concurrency), "transactions in flight"         \
+    }
+
+typedef struct cmn_svc cmn_svc_t;
+
+typedef struct {
+    const char *name;   /* service name, also the log's service= */
+    const char *schema; /* its PostgreSQL schema */
+    const cmn_migration_t *migrations; /* its own, after the runtime's */
+    const cmn_inbox_handler_t *handlers;
+    size_t nhandlers;
+    /* After the runtime is up (loop thread). Non-zero stops start-up. */
+    int (*on_start)(cmn_svc_t *svc, void *arg);
+    /* When shutdown begins: stop timers and close handles of your own. */
+    void (*on_stop)(cmn_svc_t *svc, void *arg);
+} cmn_svc_def_t;
+
+/* Runs a service to completion; returns the process exit code. opts is the
+ * full table (CMN_SVC_OPTIONS plus the service's), conf the struct it fills
+ * and base its cmn_svc_conf_t member. arg is passed to handlers and hooks. */
+int cmn_svc_main(const cmn_svc_def_t *def, const cmn_cfg_opt_t *opts,
+                 void *conf, cmn_svc_conf_t *base, void *arg, int argc,
+                 char **argv);
+
+uv_loop_t *cmn_svc_loop(cmn_svc_t *svc);
+cmn_db_t *cmn_svc_db(cmn_svc_t *svc);
+const cmn_svc_conf_t *cmn_svc_conf(cmn_svc_t *svc);
+
+/* The dispatcher for dest, or NULL if dest is not among the peers. */
+cmn_outbox_t *cmn_svc_outbox(cmn_svc_t *svc, const char *dest);
+
+/* Tells every dispatcher that rows were committed. */
+void cmn_svc_kick(cmn_svc_t *svc);
+
+/* Begins a graceful stop, as SIGTERM does. */
+void cmn_svc_stop(cmn_svc_t *svc);
+
+#endif /* CMN_SVC_H */

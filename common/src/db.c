@@ -1,0 +1,275 @@
+/* db.c - libpq connection pool on libuv's thread pool. */
+#include "cmn/db.h"
+#include "cmn/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define S_MAX_CONNS 64
+
+typedef struct s_job {
+    uv_work_t req;
+    cmn_db_t *db;
+    cmn_db_work_fn work;
+    cmn_db_done_fn done;
+    void *arg;
+    int slot;
+    int status;
+    struct s_job *next;
+} s_job_t;
+
+struct cmn_db {
+    uv_loop_t *loop;
+    char *conninfo;
+    char *session_sql;
+    int size;
+    PGconn *conns[S_MAX_CONNS]; /* slot i is used by one job at a time */
+    bool busy[S_MAX_CONNS];
+    int running;
+    int queued;
+    s_job_t *head, *tail; /* waiting for a free connection */
+};
+
+cmn_db_t *
+cmn_db_new(uv_loop_t *loop, const char *conninfo, int size, int *err)
+{
+    if (size < 1 || size > S_MAX_CONNS || conninfo == NULL) {
+        *err = CMN_EINVAL;
+        return NULL;
+    }
+    cmn_db_t *self = calloc(1, sizeof *self);
+    if (self == NULL || (self->conninfo = strdup(conninfo)) == NULL) {
+        free(self);
+        *err = CMN_ENOMEM;
+        return NULL;
+    }
+    self->loop = loop;
+    self->size = size;
+    *err = 0;
+    return self;
+}
+
+static int
+s_connect(cmn_db_t *db, int slot)
+{
+    PGconn *c = db->conns[slot];
+    if (c != NULL && PQstatus(c) == CONNECTION_OK)
+        return 0;
+    PQfinish(c);
+    /* The string may be key=value pairs or a URI; both expand from dbname. */
+    const char *keys[] = {"dbname", "connect_timeout", NULL};
+    const char *vals[] = {db->conninfo, "3", NULL};
+    c = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(c) == CONNECTION_OK && db->session_sql != NULL &&
+        cmn_pg_cmd(c, db->session_sql) != 0) {
+        PQfinish(c);
+        db->conns[slot] = NULL;
+        return CMN_EDBCONN;
+    }
+    if (PQstatus(c) != CONNECTION_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", c ? PQerrorMessage(c) : "no memory");
+        msg[strcspn(msg, "\n")] = '\0';
+        cmn_log_warn("could not connect to database: %s", msg);
+        PQfinish(c);
+        db->conns[slot] = NULL;
+        return CMN_EDBCONN;
+    }
+    db->conns[slot] = c;
+    return 0;
+}
+
+static void
+s_work(uv_work_t *req)
+{
+    s_job_t *job = req->data;
+    cmn_db_t *db = job->db;
+    job->status = s_connect(db, job->slot);
+    if (job->status != 0)
+        return;
+    PGconn *c = db->conns[job->slot];
+    job->status = job->work(c, job->arg);
+    if (PQstatus(c) != CONNECTION_OK) {
+        PQfinish(c);
+        db->conns[job->slot] = NULL;
+        if (job->status == 0)
+            job->status = CMN_EDBCONN;
+        return;
+    }
+    if (PQtransactionStatus(c) != PQTRANS_IDLE) {
+        PGresult *r = PQexec(c, "ROLLBACK");
+        PQclear(r);
+    }
+}
+
+static void s_dispatch(cmn_db_t *db);
+
+static void
+s_after(uv_work_t *req, int status)
+{
+    s_job_t *job = req->data;
+    cmn_db_t *db = job->db;
+    db->busy[job->slot] = false;
+    db->running--;
+    int st = status == UV_ECANCELED ? CMN_ECANCELED : job->status;
+    cmn_db_done_fn done = job->done;
+    void *arg = job->arg;
+    free(job);
+    s_dispatch(db);
+    done(st, arg);
+}
+
+static void
+s_dispatch(cmn_db_t *db)
+{
+    while (db->head != NULL && db->running < db->size) {
+        s_job_t *job = db->head;
+        db->head = job->next;
+        if (db->head == NULL)
+            db->tail = NULL;
+        db->queued--;
+        int slot = 0;
+        while (db->busy[slot])
+            slot++;
+        db->busy[slot] = true;
+        job->slot = slot;
+        db->running++;
+        job->req.data = job;
+        uv_queue_work(db->loop, &job->req, s_work, s_after);
+    }
+}
+
+int
+cmn_db_set_session_sql(cmn_db_t *self, const char *sql)
+{
+    char *copy = strdup(sql);
+    if (copy == NULL)
+        return CMN_ENOMEM;
+    free(self->session_sql);
+    self->session_sql = copy;
+    return 0;
+}
+
+int
+cmn_db_submit(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done,
+              void *arg)
+{
+    if (self == NULL || work == NULL || done == NULL)
+        return CMN_EINVAL;
+    s_job_t *job = calloc(1, sizeof *job);
+    if (job == NULL)
+        return CMN_ENOMEM;
+    job->db = self;
+    job->work = work;
+    job->done = done;
+    job->arg = arg;
+    if (self->tail != NULL)
+        self->tail->next = job;
+    else
+        self->head = job;
+    self->tail = job;
+    self->queued++;
+    s_dispatch(self);
+    return 0;
+}
+
+int
+cmn_db_pending(const cmn_db_t *self)
+{
+    return self->running + self->queued;
+}
+
+int
+cmn_db_running(const cmn_db_t *self)
+{
+    return self->running;
+}
+
+void
+cmn_db_destroy(cmn_db_t **self_p)
+{
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    cmn_db_t *self = *self_p;
+    *self_p = NULL;
+    while (self->head != NULL) {
+        s_job_t *job = self->head;
+        self->head = job->next;
+        job->done(CMN_ECANCELED, job->arg);
+        free(job);
+    }
+    for (int i = 0; i < S_MAX_CONNS; i++)
+        PQfinish(self->conns[i]);
+    free(self->conninfo);
+    free(self->session_sql);
+    free(self);
+}
+
+int
+cmn_pg_error(PGconn *conn, const PGresult *res)
+{
+    if (PQstatus(conn) != CONNECTION_OK)
+        return CMN_EDBCONN;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (state == NULL)
+        return CMN_EDBCONN;
+    if (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)
+        return CMN_EAGAIN;
+    if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
+        return CMN_EDBCONN;
+    return CMN_EDB;
+}
+
+PGresult *
+cmn_pg_execb(PGconn *conn, const char *sql, int nparams,
+             const char *const *params, const int *lengths, const int *formats,
+             int *err)
+{
+    PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, lengths,
+                               formats, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        *err = 0;
+        return r;
+    }
+    *err = cmn_pg_error(conn, r);
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s",
+             r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+    msg[strcspn(msg, "\n")] = '\0';
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    char head[48];
+    snprintf(head, sizeof head, "%.40s", sql);
+    head[strcspn(head, "\n")] = '\0';
+    if (*err == CMN_EDB)
+        cmn_log_error("query \"%s...\" failed: sqlstate=%s %s", head,
+                      state ? state : "-", msg);
+    else
+        cmn_log_warn("query \"%s...\" failed: sqlstate=%s %s", head,
+                     state ? state : "-", msg);
+    PQclear(r);
+    return NULL;
+}
+
+PGresult *
+cmn_pg_exec(PGconn *conn, const char *sql, int nparams,
+            const char *const *params, int *err)
+{
+    return cmn_pg_execb(conn, sql, nparams, params, NULL, NULL, err);
+}
+
+int
+cmn_pg_cmd(PGconn *conn, const char *sql)
+{
+    int err;
+    PGresult *r = cmn_pg_exec(conn, sql, 0, NULL, &err);
+    PQclear(r);
+    return err;
+}
+
+void
+cmn_pg_rollback(PGconn *conn)
+{
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+        PQclear(PQexec(conn, "ROLLBACK"));
+}

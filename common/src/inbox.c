@@ -1,0 +1,518 @@
+/* inbox.c - Envelopes in, applied exactly once, Acks out after commit. */
+#include "cmn/inbox.h"
+#include "cmn/log.h"
+#include "cmn/pb.h"
+#include "cmn/zsock.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_MAX_QUEUED 100000
+
+typedef struct s_item {
+    struct s_item *next;
+    uint8_t ident[255];
+    size_t identlen;
+    cmn_env_msg_t *m;
+    int status; /* Ack status; 0 = send no ack */
+    char reason[200];
+} s_item_t;
+
+typedef struct {
+    cmn_inbox_t *ib;
+    s_item_t **items;
+    int n;
+    int applied;
+} s_batch_t;
+
+struct cmn_inbox {
+    uv_loop_t *loop;
+    cmn_db_t *db;
+    cmn_zsock_t *sock;
+    cmn_inbox_opts_t opts;
+    cmn_env_rules_t rules;
+    cmn_msgtype_t *types;
+    s_item_t *head, *tail;
+    int queued;
+    int running;
+    bool stopped;
+    cmn_inbox_stats_t stats;
+};
+
+static const cmn_inbox_handler_t *
+s_handler(const cmn_inbox_t *ib, const cmn_env_msg_t *m)
+{
+    return &ib->opts.handlers[m->mt - ib->types];
+}
+
+/* --- worker thread --------------------------------------------------- */
+
+/* Status of a message the inbox has seen: DUPLICATE or REJECTED. */
+static int
+s_seen(PGconn *c, s_item_t *it)
+{
+    const char *p[1] = {it->m->env->message_id};
+    int err;
+    PGresult *r = cmn_pg_exec(c,
+                              "SELECT status, coalesce(reason, '') FROM inbox"
+                              " WHERE message_id = $1",
+                              1, p, &err);
+    if (r == NULL)
+        return err;
+    it->status = MLPS__V1__ACK__STATUS__DUPLICATE;
+    if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "rejected") == 0) {
+        it->status = MLPS__V1__ACK__STATUS__REJECTED;
+        snprintf(it->reason, sizeof it->reason, "%s", PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* Orders a versioned message. 1 = go on, 0 = decided (status set). */
+static int
+s_order(PGconn *c, s_item_t *it, int *err)
+{
+    const Mlps__V1__Envelope *e = it->m->env;
+    const char *p[2] = {e->source, e->correlation_id};
+    PGresult *r = cmn_pg_exec(c,
+                              "INSERT INTO inbox_case VALUES ($1, $2, 0) "
+                              "ON CONFLICT DO NOTHING",
+                              2, p, err);
+    PQclear(r);
+    if (*err != 0)
+        return 0;
+    r = cmn_pg_exec(c,
+                    "SELECT version FROM inbox_case WHERE source = $1 AND "
+                    "correlation_id = $2 FOR UPDATE",
+                    2, p, err);
+    if (r == NULL)
+        return 0;
+    unsigned long long cur = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    if (e->case_version <= cur) {
+        *err = s_seen(c, it);
+        return 0;
+    }
+    if (e->case_version > cur + 1) {
+        it->status = MLPS__V1__ACK__STATUS__RETRY;
+        snprintf(it->reason, sizeof it->reason,
+                 "case version %llu waits for %llu",
+                 (unsigned long long) e->case_version, cur + 1);
+        return 0;
+    }
+    return 1;
+}
+
+static int
+s_record(PGconn *c, s_item_t *it, const char *status, const char *reason,
+         int *inserted)
+{
+    const Mlps__V1__Envelope *e = it->m->env;
+    char ver[24];
+    snprintf(ver, sizeof ver, "%llu", (unsigned long long) e->case_version);
+    const char *p[7] = {e->message_id, e->source, e->type, e->correlation_id,
+                        ver, status, reason};
+    int err;
+    PGresult *r = cmn_pg_exec(c,
+                              "INSERT INTO inbox (message_id, source, type, "
+                              "correlation_id, case_version, status, reason) "
+                              "VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                              "ON CONFLICT DO NOTHING RETURNING 1",
+                              7, p, &err);
+    if (r == NULL)
+        return err;
+    *inserted = PQntuples(r);
+    PQclear(r);
+    if (*inserted && e->case_version > 0) {
+        const char *q[3] = {e->source, e->correlation_id, ver};
+        r = cmn_pg_exec(c,
+                        "UPDATE inbox_case SET version = $3 WHERE source = $1"
+                        " AND correlation_id = $2",
+                        3, q, &err);
+        PQclear(r);
+    }
+    return err;
+}
+
+/* Applies one message inside the open transaction. */
+static int
+s_apply_one(PGconn *c, cmn_inbox_t *ib, s_item_t *it)
+{
+    int err = 0, inserted = 0;
+    it->status = 0;
+    it->reason[0] = '\0';
+    if (it->m->env->case_version > 0 && !s_order(c, it, &err))
+        return err;
+    err = s_record(c, it, "applied", NULL, &inserted);
+    if (err != 0)
+        return err;
+    if (!inserted)
+        return s_seen(c, it);
+    err = s_handler(ib, it->m)->apply(c, it->m, ib->opts.arg, it->reason,
+                                      sizeof it->reason);
+    if (err == 0)
+        it->status = MLPS__V1__ACK__STATUS__APPLIED;
+    return err;
+}
+
+/* One transaction per message; a refusal is recorded for good. */
+static int
+s_apply_careful(PGconn *c, cmn_inbox_t *ib, s_item_t *it)
+{
+    int err = cmn_pg_cmd(c, "BEGIN");
+    if (err == 0)
+        err = s_apply_one(c, ib, it);
+    if (err == 0)
+        return cmn_pg_cmd(c, "COMMIT");
+    if (PQstatus(c) != CONNECTION_OK)
+        return CMN_EDBCONN;
+    cmn_pg_rollback(c);
+    if (err != CMN_EREJECT) {
+        it->status = 0; /* unknown: no ack, the sender tries again */
+        return 0;
+    }
+    char reason[200];
+    int inserted = 0;
+    snprintf(reason, sizeof reason, "%s", it->reason[0] ? it->reason
+                                                        : "rejected");
+    err = cmn_pg_cmd(c, "BEGIN");
+    if (err == 0)
+        err = s_record(c, it, "rejected", reason, &inserted);
+    if (err == 0)
+        err = cmn_pg_cmd(c, "COMMIT");
+    if (err != 0) {
+        it->status = 0;
+        return PQstatus(c) == CONNECTION_OK ? 0 : CMN_EDBCONN;
+    }
+    it->status = MLPS__V1__ACK__STATUS__REJECTED;
+    snprintf(it->reason, sizeof it->reason, "%s", reason);
+    return 0;
+}
+
+static int
+s_batch_work(PGconn *c, void *arg)
+{
+    s_batch_t *b = arg;
+    cmn_inbox_t *ib = b->ib;
+    int err = cmn_pg_cmd(c, "BEGIN");
+    for (int i = 0; err == 0 && i < b->n; i++)
+        err = s_apply_one(c, ib, b->items[i]);
+    if (err == 0)
+        err = cmn_pg_cmd(c, "COMMIT");
+    if (err == 0)
+        return 0;
+    if (PQstatus(c) != CONNECTION_OK)
+        return CMN_EDBCONN;
+    cmn_pg_rollback(c);
+    if (b->n > 1)
+        cmn_log_debug("batch of %d failed (%s); applying one by one", b->n,
+                      cmn_strerror(err));
+    for (int i = 0; i < b->n; i++) {
+        err = s_apply_careful(c, ib, b->items[i]);
+        if (err != 0) {
+            for (int k = i; k < b->n; k++)
+                b->items[k]->status = 0;
+            return err;
+        }
+    }
+    return 0;
+}
+
+/* --- loop thread ----------------------------------------------------- */
+
+static void
+s_send_ack(cmn_inbox_t *ib, s_item_t **items, int n)
+{
+    Mlps__V1__Ack ack = MLPS__V1__ACK__INIT;
+    Mlps__V1__Ack__Item *store = calloc((size_t) n, sizeof *store);
+    Mlps__V1__Ack__Item **ptrs = calloc((size_t) n, sizeof *ptrs);
+    if (store == NULL || ptrs == NULL)
+        goto out;
+    for (int i = 0; i < n; i++) {
+        mlps__v1__ack__item__init(&store[i]);
+        store[i].message_id = items[i]->m ? items[i]->m->env->message_id
+                                          : (char *) "";
+        store[i].status = (Mlps__V1__Ack__Status) items[i]->status;
+        store[i].reason = items[i]->reason;
+        ptrs[i] = &store[i];
+    }
+    ack.n_items = (size_t) n;
+    ack.items = ptrs;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (cmn_pb_pack(&ack.base, &buf, &len) == 0) {
+        const void *parts[2] = {items[0]->ident, buf};
+        size_t lens[2] = {items[0]->identlen, len};
+        int rc = cmn_zsock_send(ib->sock, parts, lens, 2);
+        (void) rc; /* a lost ack only means the message comes again */
+        free(buf);
+    }
+out:
+    free(store);
+    free(ptrs);
+}
+
+/* Sends one Ack per peer for the items that have a status. */
+static void
+s_ack_all(cmn_inbox_t *ib, s_item_t **items, int n)
+{
+    s_item_t **group = calloc((size_t) n, sizeof *group);
+    bool *done = calloc((size_t) n, sizeof *done);
+    for (int i = 0; group && done && i < n; i++) {
+        if (done[i] || items[i]->status == 0)
+            continue;
+        int g = 0;
+        for (int k = i; k < n; k++) {
+            if (!done[k] && items[k]->status != 0 &&
+                items[k]->identlen == items[i]->identlen &&
+                memcmp(items[k]->ident, items[i]->ident,
+                       items[i]->identlen) == 0) {
+                group[g++] = items[k];
+                done[k] = true;
+            }
+        }
+        s_send_ack(ib, group, g);
+    }
+    free(group);
+    free(done);
+}
+
+static void s_dispatch(cmn_inbox_t *ib);
+
+static void
+s_batch_done(int status, void *arg)
+{
+    s_batch_t *b = arg;
+    cmn_inbox_t *ib = b->ib;
+    ib->running--;
+    int applied = 0;
+    if (status != 0 && status != CMN_ECANCELED)
+        cmn_log_warn("batch of %d not applied: %s; the sender will resend",
+                     b->n, cmn_strerror(status));
+    for (int i = 0; i < b->n; i++) {
+        s_item_t *it = b->items[i];
+        if (status != 0)
+            it->status = 0;
+        switch (it->status) {
+        case MLPS__V1__ACK__STATUS__APPLIED:
+            ib->stats.applied++;
+            applied++;
+            break;
+        case MLPS__V1__ACK__STATUS__DUPLICATE:
+            ib->stats.duplicates++;
+            break;
+        case MLPS__V1__ACK__STATUS__REJECTED:
+            ib->stats.rejected++;
+            cmn_log_warn("rejected message %s (%s): %s",
+                         it->m->env->message_id, it->m->env->type,
+                         it->reason);
+            break;
+        case MLPS__V1__ACK__STATUS__RETRY:
+            ib->stats.retried++;
+            break;
+        default:
+            break;
+        }
+    }
+    if (ib->sock != NULL)
+        s_ack_all(ib, b->items, b->n);
+    for (int i = 0; i < b->n; i++) {
+        cmn_env_msg_destroy(&b->items[i]->m);
+        free(b->items[i]);
+    }
+    free(b->items);
+    free(b);
+    if (applied > 0 && ib->opts.on_commit != NULL)
+        ib->opts.on_commit(ib->opts.commit_arg);
+    s_dispatch(ib);
+}
+
+static int
+s_item_cmp(const void *a, const void *b)
+{
+    const Mlps__V1__Envelope *x = (*(s_item_t *const *) a)->m->env;
+    const Mlps__V1__Envelope *y = (*(s_item_t *const *) b)->m->env;
+    int c = strcmp(x->correlation_id, y->correlation_id);
+    if (c == 0)
+        c = (x->case_version > y->case_version) -
+            (x->case_version < y->case_version);
+    return c ? c : strcmp(x->message_id, y->message_id);
+}
+
+static void
+s_dispatch(cmn_inbox_t *ib)
+{
+    while (ib->head != NULL && ib->running < ib->opts.concurrency) {
+        int n = ib->queued < ib->opts.batch ? ib->queued : ib->opts.batch;
+        s_batch_t *b = calloc(1, sizeof *b);
+        s_item_t **items = calloc((size_t) n, sizeof *items);
+        if (b == NULL || items == NULL) {
+            free(b);
+            free(items);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            items[i] = ib->head;
+            ib->head = ib->head->next;
+        }
+        if (ib->head == NULL)
+            ib->tail = NULL;
+        ib->queued -= n;
+        qsort(items, (size_t) n, sizeof *items, s_item_cmp);
+        b->ib = ib;
+        b->items = items;
+        b->n = n;
+        if (cmn_db_submit(ib->db, s_batch_work, s_batch_done, b) != 0) {
+            for (int i = 0; i < n; i++) {
+                cmn_env_msg_destroy(&items[i]->m);
+                free(items[i]);
+            }
+            free(items);
+            free(b);
+            return;
+        }
+        ib->running++;
+    }
+}
+
+static void
+s_on_frame(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
+{
+    (void) sock;
+    cmn_inbox_t *ib = arg;
+    if (ib->stopped)
+        return;
+    ib->stats.received++;
+    if (nparts != 2 || zmq_msg_size(&parts[0]) > sizeof ib->head->ident) {
+        ib->stats.bad_frames++;
+        cmn_log_warn("rejected frame: %d parts, expected one Envelope",
+                     nparts - 1);
+        return;
+    }
+    s_item_t *it = calloc(1, sizeof *it);
+    if (it == NULL)
+        return;
+    it->identlen = zmq_msg_size(&parts[0]);
+    memcpy(it->ident, zmq_msg_data(&parts[0]), it->identlen);
+    char mid[37], why[sizeof it->reason];
+    int err;
+    size_t size = zmq_msg_size(&parts[1]);
+    it->m = cmn_env_decode(&ib->rules, zmq_msg_data(&parts[1]), size, &err,
+                           mid, why, sizeof why);
+    if (it->m == NULL) {
+        ib->stats.bad_frames++;
+        cmn_log_warn("rejected frame (%zu bytes%s%s): %s", size,
+                     mid[0] ? ", message " : "", mid, why);
+        if (mid[0] != '\0') { /* tell the sender not to try again */
+            Mlps__V1__Envelope e = MLPS__V1__ENVELOPE__INIT;
+            cmn_env_msg_t fake = {.env = &e};
+            e.message_id = mid;
+            it->m = &fake;
+            it->status = MLPS__V1__ACK__STATUS__REJECTED;
+            snprintf(it->reason, sizeof it->reason, "%s", why);
+            s_send_ack(ib, &it, 1);
+        }
+        free(it);
+        return;
+    }
+    if (ib->queued >= S_MAX_QUEUED) { /* unacked: the sender resends */
+        cmn_env_msg_destroy(&it->m);
+        free(it);
+        return;
+    }
+    if (ib->tail != NULL)
+        ib->tail->next = it;
+    else
+        ib->head = it;
+    ib->tail = it;
+    ib->queued++;
+    s_dispatch(ib);
+}
+
+cmn_inbox_t *
+cmn_inbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
+              const cmn_inbox_opts_t *opts, int *err)
+{
+    cmn_inbox_t *ib = calloc(1, sizeof *ib);
+    if (ib == NULL ||
+        (ib->types = calloc(opts->nhandlers + 1, sizeof *ib->types)) == NULL) {
+        free(ib);
+        *err = CMN_ENOMEM;
+        return NULL;
+    }
+    ib->loop = loop;
+    ib->db = db;
+    ib->opts = *opts;
+    if (ib->opts.batch <= 0)
+        ib->opts.batch = 200;
+    if (ib->opts.concurrency <= 0)
+        ib->opts.concurrency = 2;
+    for (size_t i = 0; i < opts->nhandlers; i++) {
+        ib->types[i].type = opts->handlers[i].type;
+        ib->types[i].descriptor = opts->handlers[i].descriptor;
+    }
+    ib->rules.types = ib->types;
+    ib->rules.ntypes = opts->nhandlers;
+    ib->rules.max_frame = opts->max_frame ? opts->max_frame
+                                          : CMN_ENV_MAX_FRAME_DEFAULT;
+    ib->sock = cmn_zsock_new(loop, zctx, ZMQ_ROUTER, s_on_frame, ib, err);
+    if (ib->sock == NULL)
+        goto fail;
+    /* Twice the checked limit: larger frames cost the peer its connection
+     * inside libzmq; those in between are refused here with a reason. */
+    int64_t hard = (int64_t) ib->rules.max_frame * 2 + 1024;
+    int hwm = 100000;
+    zmq_setsockopt(cmn_zsock_raw(ib->sock), ZMQ_MAXMSGSIZE, &hard,
+                   sizeof hard);
+    zmq_setsockopt(cmn_zsock_raw(ib->sock), ZMQ_RCVHWM, &hwm, sizeof hwm);
+    if ((*err = cmn_zsock_bind(ib->sock, opts->endpoints)) != 0)
+        goto fail;
+    cmn_log_info("receiving at %s", opts->endpoints);
+    return ib;
+fail:
+    cmn_zsock_close(&ib->sock);
+    free(ib->types);
+    free(ib);
+    return NULL;
+}
+
+void
+cmn_inbox_stop(cmn_inbox_t *self)
+{
+    self->stopped = true;
+    while (self->head != NULL) {
+        s_item_t *it = self->head;
+        self->head = it->next;
+        cmn_env_msg_destroy(&it->m);
+        free(it);
+    }
+    self->tail = NULL;
+    self->queued = 0;
+}
+
+int
+cmn_inbox_idle(const cmn_inbox_t *self)
+{
+    return self->running == 0;
+}
+
+void
+cmn_inbox_stats(const cmn_inbox_t *self, cmn_inbox_stats_t *out)
+{
+    *out = self->stats;
+}
+
+void
+cmn_inbox_destroy(cmn_inbox_t **self_p)
+{
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    cmn_inbox_t *self = *self_p;
+    *self_p = NULL;
+    cmn_inbox_stop(self);
+    cmn_zsock_close(&self->sock);
+    free(self->types);
+    free(self);
+}

@@ -1,0 +1,295 @@
+/* svc.c - service skeleton: config, migrations, pool, inbox, outboxes,
+ * signals and an orderly stop. */
+#include "cmn/svc.h"
+#include "cmn/log.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#define S_STOP_GRACE_MS 10000
+
+struct cmn_svc {
+    const cmn_svc_def_t *def;
+    const cmn_svc_conf_t *conf;
+    void *arg;
+    uv_loop_t loop;
+    void *zctx;
+    cmn_db_t *db;
+    cmn_inbox_t *inbox;
+    cmn_outbox_t *out[CMN_SVC_MAX_PEERS];
+    char *dest[CMN_SVC_MAX_PEERS];
+    int nout;
+    uv_signal_t sigterm, sigint;
+    uv_timer_t stop_timer;
+    uint64_t stop_deadline;
+    bool stopping;
+};
+
+uv_loop_t *
+cmn_svc_loop(cmn_svc_t *svc)
+{
+    return &svc->loop;
+}
+
+cmn_db_t *
+cmn_svc_db(cmn_svc_t *svc)
+{
+    return svc->db;
+}
+
+const cmn_svc_conf_t *
+cmn_svc_conf(cmn_svc_t *svc)
+{
+    return svc->conf;
+}
+
+cmn_outbox_t *
+cmn_svc_outbox(cmn_svc_t *svc, const char *dest)
+{
+    for (int i = 0; i < svc->nout; i++)
+        if (strcmp(svc->dest[i], dest) == 0)
+            return svc->out[i];
+    return NULL;
+}
+
+void
+cmn_svc_kick(cmn_svc_t *svc)
+{
+    for (int i = 0; i < svc->nout && !svc->stopping; i++)
+        cmn_outbox_kick(svc->out[i]);
+}
+
+static void
+s_on_commit(void *arg)
+{
+    cmn_svc_kick(arg);
+}
+
+static int
+s_migrate(const cmn_svc_t *svc)
+{
+    const char *keys[] = {"dbname", "connect_timeout", NULL};
+    const char *vals[] = {svc->conf->db_admin_url, "5", NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    int rc = 0, applied = 0;
+    char why[512];
+    if (PQstatus(c) != CONNECTION_OK) {
+        snprintf(why, sizeof why, "%s", PQerrorMessage(c));
+        why[strcspn(why, "\n")] = '\0';
+        cmn_log_error("could not connect to migrate: %s", why);
+        rc = CMN_EDBCONN;
+    } else {
+        const cmn_migration_t *sets[3] = {common_migrations,
+                                          svc->def->migrations, NULL};
+        rc = cmn_migrate(c, svc->def->schema, sets, &applied, why, sizeof why);
+        if (rc != 0)
+            cmn_log_error("could not migrate schema \"%s\": %s",
+                          svc->def->schema, why);
+        else
+            cmn_log_info("schema \"%s\" is current (%d migrations applied)",
+                         svc->def->schema, applied);
+    }
+    PQfinish(c);
+    return rc;
+}
+
+/* "dest=ep,ep;dest2=ep" -> one dispatcher each. */
+static int
+s_open_peers(cmn_svc_t *svc)
+{
+    char *copy = strdup(svc->conf->peers), *save = NULL;
+    int rc = 0;
+    if (copy == NULL)
+        return CMN_ENOMEM;
+    for (char *p = strtok_r(copy, ";", &save); p && rc == 0;
+         p = strtok_r(NULL, ";", &save)) {
+        char *eq = strchr(p, '=');
+        if (eq == NULL || eq == p || svc->nout == CMN_SVC_MAX_PEERS) {
+            cmn_log_error("bad \"peers\" entry \"%s\": expected name=endpoint",
+                          p);
+            rc = CMN_ECONFIG;
+            break;
+        }
+        *eq = '\0';
+        const cmn_svc_conf_t *c = svc->conf;
+        cmn_outbox_opts_t o = {
+            .source = svc->def->name,
+            .office = c->office,
+            .dest = p,
+            .endpoints = eq + 1,
+            .batch = (int) c->outbox_batch,
+            .lease_ms = (int) c->outbox_lease_ms,
+            .poll_ms = (int) c->outbox_poll_ms,
+            .max_batches = (int) c->outbox_batches,
+        };
+        svc->out[svc->nout] = cmn_outbox_new(&svc->loop, svc->zctx, svc->db,
+                                             &o, &rc);
+        if (svc->out[svc->nout] != NULL &&
+            (svc->dest[svc->nout] = strdup(p)) != NULL)
+            svc->nout++;
+        else if (rc == 0)
+            rc = CMN_ENOMEM;
+    }
+    free(copy);
+    return rc;
+}
+
+static bool
+s_quiet(const cmn_svc_t *svc)
+{
+    if (svc->inbox != NULL && !cmn_inbox_idle(svc->inbox))
+        return false;
+    for (int i = 0; i < svc->nout; i++)
+        if (!cmn_outbox_idle(svc->out[i]))
+            return false;
+    return svc->db == NULL || cmn_db_running(svc->db) == 0;
+}
+
+static void
+s_teardown(cmn_svc_t *svc)
+{
+    cmn_inbox_destroy(&svc->inbox);
+    for (int i = 0; i < svc->nout; i++) {
+        cmn_outbox_destroy(&svc->out[i]);
+        free(svc->dest[i]);
+    }
+    svc->nout = 0;
+    cmn_db_destroy(&svc->db);
+    if (!uv_is_closing((uv_handle_t *) &svc->stop_timer))
+        uv_close((uv_handle_t *) &svc->stop_timer, NULL);
+    if (!uv_is_closing((uv_handle_t *) &svc->sigterm))
+        uv_close((uv_handle_t *) &svc->sigterm, NULL);
+    if (!uv_is_closing((uv_handle_t *) &svc->sigint))
+        uv_close((uv_handle_t *) &svc->sigint, NULL);
+}
+
+static void
+s_on_stop_timer(uv_timer_t *t)
+{
+    cmn_svc_t *svc = t->data;
+    if (s_quiet(svc)) {
+        cmn_log_info("stopped");
+        s_teardown(svc);
+    } else if (uv_now(&svc->loop) > svc->stop_deadline) {
+        /* Work still running has not committed; it will be redone. */
+        cmn_log_warn("stop grace period over with work running; exiting");
+        exit(1);
+    }
+}
+
+void
+cmn_svc_stop(cmn_svc_t *svc)
+{
+    if (svc->stopping)
+        return;
+    svc->stopping = true;
+    cmn_log_info("stopping");
+    if (svc->def->on_stop != NULL)
+        svc->def->on_stop(svc, svc->arg);
+    if (svc->inbox != NULL)
+        cmn_inbox_stop(svc->inbox);
+    for (int i = 0; i < svc->nout; i++)
+        cmn_outbox_stop(svc->out[i]);
+    svc->stop_deadline = uv_now(&svc->loop) + S_STOP_GRACE_MS;
+    uv_timer_start(&svc->stop_timer, s_on_stop_timer, 0, 10);
+}
+
+static void
+s_on_signal(uv_signal_t *h, int signum)
+{
+    (void) signum;
+    cmn_svc_stop(h->data);
+}
+
+static int
+s_start(cmn_svc_t *svc)
+{
+    const cmn_svc_conf_t *c = svc->conf;
+    int rc = 0;
+    char sql[128];
+    if (c->db_admin_url[0] != '\0' && (rc = s_migrate(svc)) != 0)
+        return rc;
+    svc->db = cmn_db_new(&svc->loop, c->db_url, (int) c->db_pool, &rc);
+    if (svc->db == NULL)
+        return rc;
+    snprintf(sql, sizeof sql, "SET search_path TO %s", svc->def->schema);
+    if ((rc = cmn_db_set_session_sql(svc->db, sql)) != 0)
+        return rc;
+    if (c->listen[0] != '\0' && svc->def->nhandlers > 0) {
+        cmn_inbox_opts_t io = {
+            .endpoints = c->listen,
+            .handlers = svc->def->handlers,
+            .nhandlers = svc->def->nhandlers,
+            .arg = svc->arg,
+            .max_frame = (size_t) c->frame_max,
+            .batch = (int) c->inbox_batch,
+            .concurrency = (int) c->inbox_concurrency,
+            .on_commit = s_on_commit,
+            .commit_arg = svc,
+        };
+        svc->inbox = cmn_inbox_new(&svc->loop, svc->zctx, svc->db, &io, &rc);
+        if (svc->inbox == NULL)
+            return rc;
+    }
+    if (c->peers[0] != '\0' && (rc = s_open_peers(svc)) != 0)
+        return rc;
+    if (svc->def->on_start != NULL)
+        rc = svc->def->on_start(svc, svc->arg);
+    return rc;
+}
+
+int
+cmn_svc_main(const cmn_svc_def_t *def, const cmn_cfg_opt_t *opts, void *conf,
+             cmn_svc_conf_t *base, void *arg, int argc, char **argv)
+{
+    char err[512];
+    cmn_svc_t svc_store, *svc = &svc_store;
+    int rc;
+    memset(svc, 0, sizeof *svc);
+    cmn_log_init(def->name, CMN_LOG_INFO);
+    rc = cmn_cfg_load(opts, conf, argc, argv, NULL, err, sizeof err);
+    if (rc == CMN_ECANCELED)
+        return 0;
+    if (rc != 0) {
+        cmn_log_error("%s", err);
+        return 2;
+    }
+    int level = cmn_log_level_parse(base->log_level);
+    if (level < 0) {
+        cmn_log_error("\"log.level\" must be debug, info, warn or error");
+        cmn_cfg_release(opts, conf);
+        return 2;
+    }
+    cmn_log_init(def->name, (cmn_log_level_t) level);
+    signal(SIGPIPE, SIG_IGN);
+    svc->def = def;
+    svc->conf = base;
+    svc->arg = arg != NULL ? arg : svc;
+    uv_loop_init(&svc->loop);
+    svc->zctx = zmq_ctx_new();
+    uv_signal_init(&svc->loop, &svc->sigterm);
+    uv_signal_init(&svc->loop, &svc->sigint);
+    uv_timer_init(&svc->loop, &svc->stop_timer);
+    svc->sigterm.data = svc->sigint.data = svc->stop_timer.data = svc;
+    uv_signal_start(&svc->sigterm, s_on_signal, SIGTERM);
+    uv_signal_start(&svc->sigint, s_on_signal, SIGINT);
+    rc = s_start(svc);
+    if (rc != 0) {
+        cmn_log_error("could not start: %s", cmn_strerror(rc));
+        svc->stopping = true;
+        if (def->on_stop != NULL)
+            def->on_stop(svc, svc->arg);
+        s_teardown(svc);
+    } else {
+        cmn_log_info("started");
+    }
+    uv_run(&svc->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&svc->loop);
+    zmq_ctx_term(svc->zctx);
+    cmn_cfg_release(opts, conf);
+    return rc == 0 ? 0 : 1;
+}
