@@ -49,6 +49,23 @@ cmn_db_new(uv_loop_t *loop, const char *conninfo, int size, int *err)
     return self;
 }
 
+static void
+s_notice(void *arg, const char *message)
+{
+    (void) arg;
+    char line[300];
+    snprintf(line, sizeof line, "%s", message);
+    line[strcspn(line, "\n")] = '\0';
+    cmn_log_warn("database says: %s", line);
+}
+
+void
+cmn_pg_quiet(PGconn *conn)
+{
+    if (conn != NULL)
+        PQsetNoticeProcessor(conn, s_notice, NULL);
+}
+
 static int
 s_connect(cmn_db_t *db, int slot)
 {
@@ -60,6 +77,7 @@ s_connect(cmn_db_t *db, int slot)
     const char *keys[] = {"dbname", "connect_timeout", NULL};
     const char *vals[] = {db->conninfo, "3", NULL};
     c = PQconnectdbParams(keys, vals, 1);
+    cmn_pg_quiet(c);
     if (PQstatus(c) == CONNECTION_OK && db->session_sql != NULL &&
         cmn_pg_cmd(c, db->session_sql) != 0) {
         PQfinish(c);

@@ -113,10 +113,11 @@ cmn_env_decode(const cmn_env_rules_t *rules, const uint8_t *data, size_t size,
                  b->env_budget.exhausted ? ", decode budget exhausted" : "");
         goto fail;
     }
+    /* From here on the sender can be told, by id, that this is refused. */
+    if (msg_id != NULL && cmn_env_uuid_valid(m->env->message_id))
+        memcpy(msg_id, m->env->message_id, 37);
     if (s_check_env(rules, m->env, why, whylen) != 0)
         goto fail;
-    if (msg_id != NULL)
-        memcpy(msg_id, m->env->message_id, 37);
     m->mt = cmn_env_find_type(rules, m->env->type);
     if (m->mt == NULL) {
         snprintf(why, whylen, "field \"type\": \"%s\" is not accepted here",

@@ -167,8 +167,11 @@ cmn_migrate(PGconn *admin, const char *schema,
         return CMN_EINVAL;
     }
     snprintf(role, sizeof role, "%s_svc", schema);
-    rc = s_exec(admin, "SELECT pg_advisory_lock(hashtext('mlps.migrate'))",
-                why, whylen);
+    rc = s_exec(admin, "SET client_min_messages = warning", why, whylen);
+    if (rc == 0)
+        rc = s_exec(admin,
+                    "SELECT pg_advisory_lock(hashtext('mlps.migrate'))", why,
+                    whylen);
     if (rc != 0)
         return rc;
     rc = s_setup(admin, schema, role, why, whylen);

@@ -74,9 +74,19 @@ s_migrate(const cmn_svc_t *svc)
 {
     const char *keys[] = {"dbname", "connect_timeout", NULL};
     const char *vals[] = {svc->conf->db_admin_url, "5", NULL};
-    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    PGconn *c = NULL;
     int rc = 0, applied = 0;
     char why[512];
+    /* The database may still be starting: try for a while before giving up
+     * (a supervisor restarts us after that). */
+    for (int attempt = 0; attempt < 20; attempt++) {
+        PQfinish(c);
+        c = PQconnectdbParams(keys, vals, 1);
+        if (PQstatus(c) == CONNECTION_OK)
+            break;
+        uv_sleep(500);
+    }
+    cmn_pg_quiet(c);
     if (PQstatus(c) != CONNECTION_OK) {
         snprintf(why, sizeof why, "%s", PQerrorMessage(c));
         why[strcspn(why, "\n")] = '\0';
@@ -188,6 +198,29 @@ cmn_svc_stop(cmn_svc_t *svc)
         return;
     svc->stopping = true;
     cmn_log_info("stopping");
+    if (svc->inbox != NULL) {
+        cmn_inbox_stats_t st;
+        cmn_inbox_stats(svc->inbox, &st);
+        cmn_log_info("inbox stats received=%llu applied=%llu duplicates=%llu "
+                     "rejected=%llu retried=%llu bad_frames=%llu",
+                     (unsigned long long) st.received,
+                     (unsigned long long) st.applied,
+                     (unsigned long long) st.duplicates,
+                     (unsigned long long) st.rejected,
+                     (unsigned long long) st.retried,
+                     (unsigned long long) st.bad_frames);
+    }
+    for (int i = 0; i < svc->nout; i++) {
+        cmn_outbox_stats_t st;
+        cmn_outbox_stats(svc->out[i], &st);
+        cmn_log_info("outbox stats dest=%s sent=%llu acked=%llu failed=%llu "
+                     "retried=%llu claims=%llu",
+                     svc->dest[i], (unsigned long long) st.sent,
+                     (unsigned long long) st.acked,
+                     (unsigned long long) st.failed,
+                     (unsigned long long) st.retried,
+                     (unsigned long long) st.claims);
+    }
     if (svc->def->on_stop != NULL)
         svc->def->on_stop(svc, svc->arg);
     if (svc->inbox != NULL)

@@ -67,6 +67,9 @@ int cmn_pg_cmd(PGconn *conn, const char *sql) CMN_MUST_CHECK;
 /* Rolls back the open transaction, if any; errors are only logged. */
 void cmn_pg_rollback(PGconn *conn);
 
+/* Routes the server's notices and warnings to the log, one line each. */
+void cmn_pg_quiet(PGconn *conn);
+
 /* Classifies a failed result or connection as a CMN_E* code. */
 int cmn_pg_error(PGconn *conn, const PGresult *res);
 

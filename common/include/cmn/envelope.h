@@ -53,9 +53,10 @@ typedef struct {
 
 /* Decodes and checks one frame. Returns a new message the caller owns and
  * must release with cmn_env_msg_destroy(), or NULL with *err set and the
- * reason in why. When only the payload is bad, *msg_id (if not NULL) gets
- * the envelope's message id (copied, up to 36 chars + NUL) so the sender
- * can be told the message is rejected for good; else it is "". */
+ * reason in why. When the envelope decoded and its message id is valid,
+ * *msg_id (if not NULL, 37 bytes) gets that id even if the decode failed
+ * later, so the sender can be told the message is refused for good;
+ * otherwise it is "". */
 cmn_env_msg_t *cmn_env_decode(const cmn_env_rules_t *rules,
                               const uint8_t *data, size_t size, int *err,
                               char *msg_id, char *why, size_t whylen);

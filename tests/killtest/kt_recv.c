@@ -1,0 +1,81 @@
+/* kt_recv.c - a receiving test service: applies each numbered message by
+ * inserting a row, through the runtime's inbox. */
+#include "cmn/log.h"
+#include "cmn/svc.h"
+#include "kt.pb-c.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    cmn_svc_conf_t base;
+    long delay_us;
+} kt_conf_t;
+
+static const cmn_cfg_opt_t s_opts[] = {
+    CMN_SVC_OPTIONS(kt_conf_t, base),
+    {"kt.delay-us", CMN_CFG_INT, "0", 0, 10000000,
+     offsetof(kt_conf_t, delay_us), "sleep inside each apply (tests)"},
+    {NULL, 0, NULL, 0, 0, 0, NULL},
+};
+
+typedef struct {
+    kt_conf_t conf;
+    cmn_svc_t *svc;
+} kt_recv_t;
+
+static int
+s_apply(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
+        size_t whylen)
+{
+    kt_recv_t *kr = arg;
+    const Mlps__Test__KtSeq *seq = (const Mlps__Test__KtSeq *) m->payload;
+    if (seq->seq == 0) {
+        snprintf(why, whylen, "field \"seq\": must be positive");
+        return CMN_EREJECT;
+    }
+    if (kr->conf.delay_us > 0) {
+        struct timespec ts = {kr->conf.delay_us / 1000000,
+                              (kr->conf.delay_us % 1000000) * 1000};
+        nanosleep(&ts, NULL);
+    }
+    char s[24];
+    snprintf(s, sizeof s, "%llu", (unsigned long long) seq->seq);
+    const char *p[2] = {s, m->env->message_id};
+    int err;
+    PGresult *r = cmn_pg_exec(
+        c, "INSERT INTO applied (seq, message_id) VALUES ($1, $2)", 2, p,
+        &err);
+    PQclear(r);
+    return err;
+}
+
+static const cmn_inbox_handler_t s_handlers[] = {
+    {"mlps.test.KtSeq", &mlps__test__kt_seq__descriptor, s_apply},
+};
+
+static void
+s_stop(cmn_svc_t *svc, void *arg)
+{
+    (void) svc;
+    (void) arg;
+}
+
+extern const cmn_migration_t ktrecv_migrations[];
+
+int
+main(int argc, char **argv)
+{
+    static kt_recv_t kr;
+    static const cmn_svc_def_t def = {
+        .name = "ktrecv",
+        .schema = "ktrecv",
+        .migrations = ktrecv_migrations,
+        .handlers = s_handlers,
+        .nhandlers = 1,
+        .on_stop = s_stop,
+    };
+    return cmn_svc_main(&def, s_opts, &kr.conf, &kr.conf.base, &kr, argc,
+                        argv);
+}
