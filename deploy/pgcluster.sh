@@ -76,7 +76,9 @@ start() {
     fi
     dir=$(cd "$dir" && pwd)
     port=$(cat "$dir/port")
-    if ! as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
+    if as_owner "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        : # already running (left by an earlier run): reuse it
+    elif ! as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
         -w -t 60 start >/dev/null; then
         tail -20 "$dir/server.log" >&2
         exit 1

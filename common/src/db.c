@@ -27,6 +27,7 @@ struct cmn_db {
     bool busy[S_MAX_CONNS];
     int running;
     int queued;
+    bool closing; /* destroyed while jobs ran: free after the last */
     s_job_t *head, *tail; /* waiting for a free connection */
 };
 
@@ -121,6 +122,7 @@ s_work(uv_work_t *req)
 }
 
 static void s_dispatch(cmn_db_t *db);
+static void s_free(cmn_db_t *self);
 
 static void
 s_after(uv_work_t *req, int status)
@@ -133,8 +135,11 @@ s_after(uv_work_t *req, int status)
     cmn_db_done_fn done = job->done;
     void *arg = job->arg;
     free(job);
-    s_dispatch(db);
+    if (!db->closing)
+        s_dispatch(db);
     done(st, arg);
+    if (db->closing && db->running == 0)
+        s_free(db);
 }
 
 static void
@@ -213,9 +218,21 @@ cmn_db_destroy(cmn_db_t **self_p)
     while (self->head != NULL) {
         s_job_t *job = self->head;
         self->head = job->next;
+        self->queued--;
         job->done(CMN_ECANCELED, job->arg);
         free(job);
     }
+    self->tail = NULL;
+    if (self->running > 0) {
+        self->closing = true; /* the last s_after frees it */
+        return;
+    }
+    s_free(self);
+}
+
+static void
+s_free(cmn_db_t *self)
+{
     for (int i = 0; i < S_MAX_CONNS; i++)
         PQfinish(self->conns[i]);
     free(self->conninfo);

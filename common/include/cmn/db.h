@@ -40,9 +40,10 @@ int cmn_db_submit(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done,
 /* Jobs queued or running. */
 int cmn_db_pending(const cmn_db_t *self);
 
-/* Cancels queued jobs (their done runs with CMN_ECANCELED) and frees self.
- * Jobs already running must have finished: call only when no job is running
- * (cmn_db_running() == 0). Sets *self_p to NULL. Safe on NULL. */
+/* Cancels queued jobs (their done runs with CMN_ECANCELED, before this
+ * returns) and frees self; jobs already running finish first, their done
+ * runs as usual, and the pool is freed after the last. Keep the loop
+ * running until then. Sets *self_p to NULL. Safe on NULL. */
 void cmn_db_destroy(cmn_db_t **self_p);
 int cmn_db_running(const cmn_db_t *self);
 

@@ -1,0 +1,289 @@
+/* db_test.c - migrations, role isolation and the connection pool, against
+ * the private PostgreSQL cluster of the ctest fixture (MLPS_TEST_PGDIR). */
+#include "cmn/db.h"
+#include "cmn/migrate.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static char s_admin[256];
+
+static void
+s_url(char *out, size_t len, const char *user)
+{
+    const char *dir = getenv("MLPS_TEST_PGDIR");
+    char path[512], port[16] = "";
+    snprintf(path, sizeof path, "%s/port", dir ? dir : ".");
+    FILE *f = fopen(path, "r");
+    if (f != NULL) {
+        if (fgets(port, sizeof port, f) == NULL)
+            port[0] = '\0';
+        fclose(f);
+    }
+    port[strcspn(port, "\n")] = '\0';
+    snprintf(out, len, "host=127.0.0.1 port=%s dbname=mlps user=%s", port,
+             user);
+}
+
+static PGconn *
+s_connect(const char *user)
+{
+    char url[256];
+    s_url(url, sizeof url, user);
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    cmn_pg_quiet(c);
+    return c;
+}
+
+/* Runs sql; returns the SQLSTATE ("00000" on success). */
+static const char *
+s_try(PGconn *c, const char *sql)
+{
+    static char state[6];
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    snprintf(state, sizeof state, "%s",
+             (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? "00000"
+             : s ? s
+                 : "?????");
+    PQclear(r);
+    return state;
+}
+
+static const cmn_migration_t s_set_a[] = {
+    {"dbt/001_items", "CREATE TABLE items (id int PRIMARY KEY, v text);"
+                      "GRANT SELECT, INSERT, UPDATE ON items TO ${svc_role};"},
+    {"dbt/002_log", "CREATE TABLE log (id bigserial PRIMARY KEY, what text);"
+                    "GRANT SELECT, INSERT ON log TO ${svc_role};"
+                    "GRANT USAGE ON SEQUENCE log_id_seq TO ${svc_role};"},
+    {NULL, NULL},
+};
+
+static int
+s_setup(void **state)
+{
+    (void) state;
+    s_url(s_admin, sizeof s_admin, "mlps_admin");
+    PGconn *c = s_connect("mlps_admin");
+    assert_string_equal(s_try(c, "DROP SCHEMA IF EXISTS dbt_a, dbt_b, dbt_c "
+                                 "CASCADE"),
+                        "00000");
+    PQfinish(c);
+    return 0;
+}
+
+static void
+test_migrate_idempotent(void **state)
+{
+    (void) state;
+    PGconn *c = s_connect("mlps_admin");
+    const cmn_migration_t *sets[] = {common_migrations, s_set_a, NULL};
+    char why[256] = "";
+    int applied = -1;
+    assert_int_equal(cmn_migrate(c, "dbt_a", sets, &applied, why, sizeof why),
+                     0);
+    assert_int_equal(applied, 3); /* runtime + two of ours */
+    assert_int_equal(cmn_migrate(c, "dbt_a", sets, &applied, why, sizeof why),
+                     0);
+    assert_int_equal(applied, 0);
+    PGresult *r = PQexec(c, "SELECT count(*) FROM dbt_a.schema_migrations");
+    assert_string_equal(PQgetvalue(r, 0, 0), "3");
+    PQclear(r);
+    PQfinish(c);
+}
+
+static void
+test_migrate_changed_text_refused(void **state)
+{
+    (void) state;
+    PGconn *c = s_connect("mlps_admin");
+    const cmn_migration_t changed[] = {
+        {"dbt/001_items", "CREATE TABLE items (id int);"}, {NULL, NULL}};
+    const cmn_migration_t *sets[] = {changed, NULL};
+    char why[256] = "";
+    assert_int_equal(cmn_migrate(c, "dbt_a", sets, NULL, why, sizeof why),
+                     CMN_ECONFIG);
+    assert_non_null(strstr(why, "changed after it was applied"));
+    assert_non_null(strstr(why, "dbt/001_items"));
+    PQfinish(c);
+}
+
+static void
+test_migrate_failure_applies_nothing(void **state)
+{
+    (void) state;
+    PGconn *c = s_connect("mlps_admin");
+    const cmn_migration_t bad[] = {
+        {"dbt/001_half", "CREATE TABLE half (id int); SELECT nonsense();"},
+        {NULL, NULL}};
+    const cmn_migration_t *sets[] = {bad, NULL};
+    char why[256] = "";
+    assert_int_not_equal(cmn_migrate(c, "dbt_b", sets, NULL, why, sizeof why),
+                         0);
+    assert_non_null(strstr(why, "dbt/001_half"));
+    assert_string_equal(s_try(c, "SELECT * FROM dbt_b.half"), "42P01");
+    PGresult *r = PQexec(c, "SELECT count(*) FROM dbt_b.schema_migrations");
+    assert_string_equal(PQgetvalue(r, 0, 0), "0");
+    PQclear(r);
+    PQfinish(c);
+}
+
+static void
+test_migrate_rejects_bad_schema_name(void **state)
+{
+    (void) state;
+    PGconn *c = s_connect("mlps_admin");
+    const cmn_migration_t *sets[] = {NULL};
+    char why[256] = "";
+    assert_int_equal(cmn_migrate(c, "x; DROP", sets, NULL, why, sizeof why),
+                     CMN_EINVAL);
+    assert_non_null(strstr(why, "not a plain identifier"));
+    PQfinish(c);
+}
+
+static void
+test_roles_reach_only_their_schema(void **state)
+{
+    (void) state;
+    PGconn *a = s_connect("mlps_admin");
+    const cmn_migration_t *sets[] = {common_migrations, s_set_a, NULL};
+    char why[256];
+    assert_int_equal(cmn_migrate(a, "dbt_c", sets, NULL, why, sizeof why), 0);
+    PQfinish(a);
+
+    PGconn *c = s_connect("dbt_a_svc");
+    assert_string_equal(s_try(c, "INSERT INTO dbt_a.items VALUES (1, 'x')"),
+                        "00000");
+    assert_string_equal(s_try(c, "INSERT INTO dbt_a.log (what) VALUES ('x')"),
+                        "00000");
+    /* insert-only table: no update, no delete */
+    assert_string_equal(s_try(c, "UPDATE dbt_a.log SET what = 'y'"), "42501");
+    assert_string_equal(s_try(c, "DELETE FROM dbt_a.log"), "42501");
+    /* another service's schema is out of reach */
+    assert_string_equal(s_try(c, "SELECT * FROM dbt_c.items"), "42501");
+    /* no objects of its own anywhere */
+    assert_string_equal(s_try(c, "CREATE TABLE public.t (i int)"), "42501");
+    assert_string_equal(s_try(c, "CREATE TABLE dbt_a.t (i int)"), "42501");
+    assert_string_equal(s_try(c, "DROP TABLE dbt_a.items"), "42501");
+    /* the inbox is insert-only too */
+    assert_string_equal(s_try(c, "DELETE FROM dbt_a.inbox"), "42501");
+    PQfinish(c);
+}
+
+/* --- the pool on a loop ------------------------------------------------ */
+
+typedef struct {
+    int done, ok, failed;
+} s_tally_t;
+
+static int
+s_insert_work(PGconn *c, void *arg)
+{
+    (void) arg;
+    int err;
+    PGresult *r = cmn_pg_exec(c, "INSERT INTO log (what) VALUES ('pool')", 0,
+                              NULL, &err);
+    PQclear(r);
+    return err;
+}
+
+static void
+s_done(int status, void *arg)
+{
+    s_tally_t *t = arg;
+    t->done++;
+    if (status == 0)
+        t->ok++;
+    else
+        t->failed++;
+}
+
+static void
+s_run_until(uv_loop_t *loop, const s_tally_t *t, int n)
+{
+    for (int i = 0; i < 100000 && t->done < n; i++)
+        uv_run(loop, UV_RUN_ONCE);
+}
+
+static void
+test_pool_runs_jobs_and_reconnects(void **state)
+{
+    (void) state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char url[256];
+    s_url(url, sizeof url, "dbt_a_svc");
+    int err;
+    cmn_db_t *db = cmn_db_new(&loop, url, 2, &err);
+    assert_non_null(db);
+    assert_int_equal(cmn_db_set_session_sql(db, "SET search_path TO dbt_a"),
+                     0);
+    s_tally_t t = {0};
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(cmn_db_submit(db, s_insert_work, s_done, &t), 0);
+    assert_true(cmn_db_pending(db) >= 18); /* two run, the rest queue */
+    s_run_until(&loop, &t, 20);
+    assert_int_equal(t.ok, 20);
+
+    /* Kill the pool's server connections; later jobs must get through. */
+    PGconn *a = s_connect("mlps_admin");
+    PQclear(PQexec(a, "SELECT pg_terminate_backend(pid) FROM "
+                      "pg_stat_activity WHERE usename = 'dbt_a_svc'"));
+    s_tally_t t2 = {0};
+    for (int round = 0; round < 5 && t2.ok < 10; round++) {
+        int before = t2.done;
+        for (int i = 0; i < 5; i++)
+            assert_int_equal(cmn_db_submit(db, s_insert_work, s_done, &t2), 0);
+        s_run_until(&loop, &t2, before + 5);
+    }
+    assert_true(t2.ok >= 10);
+    assert_true(t2.failed <= 2); /* at most one per dead connection */
+
+    PGresult *r = PQexec(a, "SELECT count(*) FROM dbt_a.log WHERE what = "
+                            "'pool'");
+    assert_int_equal(atoi(PQgetvalue(r, 0, 0)), t.ok + t2.ok);
+    PQclear(r);
+    PQfinish(a);
+
+    /* Queued jobs are cancelled, each callback still runs once. */
+    s_tally_t t3 = {0};
+    cmn_db_t *db2 = cmn_db_new(&loop, url, 1, &err);
+    assert_int_equal(cmn_db_set_session_sql(db2, "SET search_path TO dbt_a"),
+                     0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(cmn_db_submit(db2, s_insert_work, s_done, &t3), 0);
+    s_run_until(&loop, &t3, 1);
+    cmn_db_destroy(&db2); /* one done, one running, one queued */
+    assert_null(db2);
+    assert_int_equal(t3.done, 2); /* the queued one was cancelled */
+    s_run_until(&loop, &t3, 3);   /* the running one finishes normally */
+    assert_int_equal(t3.ok, 2);
+    assert_int_equal(t3.failed, 1);
+
+    cmn_db_destroy(&db);
+    cmn_db_destroy(&db); /* idempotent */
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_migrate_idempotent),
+        cmocka_unit_test(test_migrate_changed_text_refused),
+        cmocka_unit_test(test_migrate_failure_applies_nothing),
+        cmocka_unit_test(test_migrate_rejects_bad_schema_name),
+        cmocka_unit_test(test_roles_reach_only_their_schema),
+        cmocka_unit_test(test_pool_runs_jobs_and_reconnects),
+    };
+    return cmocka_run_group_tests(tests, s_setup, NULL);
+}
