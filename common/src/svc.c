@@ -20,6 +20,7 @@ struct cmn_svc {
     void *zctx;
     cmn_db_t *db;
     cmn_inbox_t *inbox;
+    cmn_api_t *api;
     cmn_outbox_t *out[CMN_SVC_MAX_PEERS];
     char *dest[CMN_SVC_MAX_PEERS];
     int nout;
@@ -153,6 +154,8 @@ s_quiet(const cmn_svc_t *svc)
 {
     if (svc->inbox != NULL && !cmn_inbox_idle(svc->inbox))
         return false;
+    if (svc->api != NULL && !cmn_api_idle(svc->api))
+        return false;
     for (int i = 0; i < svc->nout; i++)
         if (!cmn_outbox_idle(svc->out[i]))
             return false;
@@ -163,6 +166,7 @@ static void
 s_teardown(cmn_svc_t *svc)
 {
     cmn_inbox_destroy(&svc->inbox);
+    cmn_api_destroy(&svc->api);
     for (int i = 0; i < svc->nout; i++) {
         cmn_outbox_destroy(&svc->out[i]);
         free(svc->dest[i]);
@@ -225,6 +229,8 @@ cmn_svc_stop(cmn_svc_t *svc)
         svc->def->on_stop(svc, svc->arg);
     if (svc->inbox != NULL)
         cmn_inbox_stop(svc->inbox);
+    if (svc->api != NULL)
+        cmn_api_stop(svc->api);
     for (int i = 0; i < svc->nout; i++)
         cmn_outbox_stop(svc->out[i]);
     svc->stop_deadline = uv_now(&svc->loop) + S_STOP_GRACE_MS;
@@ -270,6 +276,14 @@ s_start(cmn_svc_t *svc)
     }
     if (c->peers[0] != '\0' && (rc = s_open_peers(svc)) != 0)
         return rc;
+    if (c->api[0] != '\0' && svc->def->napi_handlers > 0) {
+        svc->api = cmn_api_new(&svc->loop, svc->zctx, svc->db, svc->def->name,
+                               c->api, svc->def->api_handlers,
+                               svc->def->napi_handlers, svc->arg, s_on_commit,
+                               svc, &rc);
+        if (svc->api == NULL)
+            return rc;
+    }
     if (svc->def->on_start != NULL)
         rc = svc->def->on_start(svc, svc->arg);
     return rc;

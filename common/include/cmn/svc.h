@@ -9,6 +9,7 @@
  * closes everything: nothing committed is lost, nothing hangs. */
 #ifndef CMN_SVC_H
 #define CMN_SVC_H
+#include "cmn/api.h"
 #include "cmn/config.h"
 #include "cmn/db.h"
 #include "cmn/inbox.h"
@@ -27,6 +28,7 @@ typedef struct {
     char *db_admin_url; /* optional: create and migrate the schema first */
     long db_pool;
     char *listen;  /* inbox endpoints to bind; "" = none */
+    char *api;     /* request/reply endpoints to bind; "" = none */
     char *peers;   /* "dest=ep[,ep];dest2=ep" outbox destinations */
     char *office;  /* the office this instance serves, e.g. "110108" */
     long frame_max;
@@ -46,6 +48,8 @@ typedef struct {
          "database connections"},                                              \
         {"listen", CMN_CFG_STR, "", 0, 0, offsetof(T, m.listen),               \
          "zmq endpoints to receive on (comma-separated)"},                     \
+        {"api", CMN_CFG_STR, "", 0, 0, offsetof(T, m.api),                     \
+         "zmq endpoints for client requests (comma-separated)"},               \
         {"peers", CMN_CFG_STR, "", 0, 0, offsetof(T, m.peers),                 \
          "destinations: name=endpoint[,endpoint];name2=..."},                  \
         {"office", CMN_CFG_STR, "", 0, 0, offsetof(T, m.office),               \
@@ -75,6 +79,8 @@ typedef struct {
     const cmn_migration_t *migrations; /* its own, after the runtime's */
     const cmn_inbox_handler_t *handlers;
     size_t nhandlers;
+    const cmn_api_handler_t *api_handlers;
+    size_t napi_handlers;
     /* After the runtime is up (loop thread). Non-zero stops start-up. */
     int (*on_start)(cmn_svc_t *svc, void *arg);
     /* When shutdown begins: stop timers and close handles of your own. */

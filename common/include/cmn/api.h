@@ -1,0 +1,76 @@
+/* api.h - request/reply endpoints for clients (mlpsctl, tests, offices).
+ *
+ * A service binds a ROUTER socket; each request is an Envelope whose type is
+ * on the endpoint's allow-list, decoded and checked as any other frame. The
+ * handler runs on a worker thread with a database connection (one
+ * transaction, like an inbox handler) and packs its reply; the reply goes
+ * back as an Envelope whose correlation_id echoes the request's. A frame
+ * that cannot be decoded is answered with an mlps.v1.Problem naming the
+ * reason. Clients may use REQ or DEALER sockets.
+ *
+ * cmn_api_call() is the blocking client side, for command-line tools. */
+#ifndef CMN_API_H
+#define CMN_API_H
+#include "cmn/db.h"
+#include "cmn/envelope.h"
+#include "cmn/err.h"
+
+#include <stdbool.h>
+#include <uv.h>
+
+/* What a handler hands back (worker thread fills it). */
+typedef struct {
+    char type[64];    /* reply payload type, e.g. "mlps.v1.StatusReply" */
+    uint8_t *payload; /* malloc()ed packed reply; the runtime frees it */
+    size_t len;
+    bool kick; /* outbox rows were committed: deliver them now */
+} cmn_api_reply_t;
+
+/* Answers one request. Returns 0 with out filled, or a CMN_E* code (the
+ * client then gets a Problem "unavailable"). */
+typedef int (*cmn_api_fn)(PGconn *conn, const cmn_env_msg_t *req, void *arg,
+                          cmn_api_reply_t *out);
+
+typedef struct {
+    const char *type; /* request type */
+    const ProtobufCMessageDescriptor *descriptor;
+    cmn_api_fn handle;
+} cmn_api_handler_t;
+
+typedef struct cmn_api cmn_api_t;
+
+/* Binds endpoints. Borrows loop, zctx, db and handlers. kick (may be NULL)
+ * runs on the loop after a reply that set out->kick. */
+cmn_api_t *cmn_api_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
+                       const char *service, const char *endpoints,
+                       const cmn_api_handler_t *handlers, size_t nhandlers,
+                       void *arg, void (*kick)(void *), void *kick_arg,
+                       int *err);
+
+/* Stops taking requests; running ones finish and are answered. */
+void cmn_api_stop(cmn_api_t *self);
+int cmn_api_idle(const cmn_api_t *self);
+void cmn_api_destroy(cmn_api_t **self_p);
+
+/* Packs msg into out (type copied). Convenience for handlers. */
+int cmn_api_reply(cmn_api_reply_t *out, const char *type,
+                  const ProtobufCMessage *msg) CMN_MUST_CHECK;
+
+/* Blocking client call: sends req as `type` to endpoint and waits up to
+ * timeout_ms for a reply of reply_desc's type. On success *reply is owned
+ * by the caller (protobuf_c_message_free_unpacked(*reply, NULL)). On failure
+ * returns a CMN_E* code and writes the reason (a Problem's message, or the
+ * transport's) to err. */
+int cmn_api_call(const char *endpoint, const char *type,
+                 const ProtobufCMessage *req,
+                 const ProtobufCMessageDescriptor *reply_desc, int timeout_ms,
+                 ProtobufCMessage **reply, char *err,
+                 size_t errlen) CMN_MUST_CHECK;
+
+/* Writes a random (version 4) UUID in canonical lower-case text. */
+void cmn_uuid4(char out[37]);
+
+/* Microseconds since the Unix epoch. */
+int64_t cmn_now_us(void);
+
+#endif /* CMN_API_H */

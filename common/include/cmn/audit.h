@@ -1,0 +1,27 @@
+/* audit.h - every state change is also an audit event.
+ *
+ * cmn_audit_emit() queues an mlps.v1.AuditEvent for the audit service in the
+ * caller's open transaction, through the outbox, so the event commits if and
+ * only if the change does. Events name who, what, which case and the
+ * outcome; never a filing's contents. */
+#ifndef CMN_AUDIT_H
+#define CMN_AUDIT_H
+#include "cmn/err.h"
+
+#include <libpq-fe.h>
+
+#define CMN_AUDIT_DEST "audit"
+
+typedef struct {
+    const char *service; /* "intake" */
+    const char *actor;   /* office, unit credit code, expert id, "system" */
+    const char *action;  /* "filing.accepted" */
+    const char *case_id; /* tracking id */
+    const char *outcome; /* "A", "rejected", "level 3", ... */
+    const char *office;  /* office this instance serves; may be "" */
+} cmn_audit_t;
+
+/* Worker thread, inside the caller's transaction. */
+int cmn_audit_emit(PGconn *conn, const cmn_audit_t *ev) CMN_MUST_CHECK;
+
+#endif /* CMN_AUDIT_H */
