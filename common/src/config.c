@@ -206,9 +206,12 @@ cmn_cfg_load(const cmn_cfg_opt_t *opts, void *target, int argc, char **argv,
 {
     int rc = 0;
     const char *file = getenv("MLPS_CONFIG");
-    for (int i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++)
+    for (int i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (strcmp(argv[i], "--") == 0) /* end of options */
+            break;
         if (strncmp(argv[i], "--config=", 9) == 0)
             file = argv[i] + 9;
+    }
 
     for (const cmn_cfg_opt_t *o = opts; rc == 0 && o->key != NULL; o++)
         if (o->def != NULL)

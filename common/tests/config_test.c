@@ -35,8 +35,7 @@ static const cmn_cfg_opt_t s_opts[] = {
 /* Same, but db.url is required. */
 static const cmn_cfg_opt_t s_opts_req[] = {
     {"name", CMN_CFG_STR, "svc", 0, 0, offsetof(s_cfg_t, name), "name"},
-    {"db.url", CMN_CFG_STR, NULL, 0, 0, offsetof(s_cfg_t, db_url),
-     "database"},
+    {"db.url", CMN_CFG_STR, NULL, 0, 0, offsetof(s_cfg_t, db_url), "database"},
     {NULL, CMN_CFG_STR, NULL, 0, 0, 0, NULL},
 };
 
@@ -108,8 +107,7 @@ s_write(const s_fix_t *f, const char *text)
 }
 
 static int
-s_load(s_fix_t *f, const cmn_cfg_opt_t *opts, int argc, char **argv,
-       int *first)
+s_load(s_fix_t *f, const cmn_cfg_opt_t *opts, int argc, char **argv, int *first)
 {
     f->err[0] = '\0';
     return cmn_cfg_load(opts, &f->cfg, argc, argv, first, f->err,

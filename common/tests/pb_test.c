@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 /* Length-aware: the strings below may hold bytes of any value. */
-#define VALID(lit) assert_true(cmn_utf8_valid(lit, sizeof(lit) - 1))
+#define VALID(lit)   assert_true(cmn_utf8_valid(lit, sizeof(lit) - 1))
 #define INVALID(lit) assert_false(cmn_utf8_valid(lit, sizeof(lit) - 1))
 
 static void
@@ -67,10 +67,10 @@ static void
 t_utf8_surrogates(void **state)
 {
     (void) state;
-    INVALID("\xed\xa0\x80"); /* U+D800 */
-    INVALID("\xed\xaf\xbf"); /* U+DBFF */
-    INVALID("\xed\xb0\x80"); /* U+DC00 */
-    INVALID("\xed\xbf\xbf"); /* U+DFFF */
+    INVALID("\xed\xa0\x80");             /* U+D800 */
+    INVALID("\xed\xaf\xbf");             /* U+DBFF */
+    INVALID("\xed\xb0\x80");             /* U+DC00 */
+    INVALID("\xed\xbf\xbf");             /* U+DFFF */
     INVALID("\xed\xa0\xbd\xed\xb8\x80"); /* CESU-8 pair */
 }
 
@@ -212,16 +212,14 @@ t_check_bad_enum(void **state)
     s_ack_init(&a, 2);
     a.items[0].status = (Mlps__V1__Ack__Status) 42;
     char why[128] = "";
-    assert_int_equal(cmn_pb_check(&a.ack.base, 8, why, sizeof why),
-                     CMN_EPROTO);
+    assert_int_equal(cmn_pb_check(&a.ack.base, 8, why, sizeof why), CMN_EPROTO);
     assert_non_null(strstr(why, "\"items[0].status\""));
     assert_non_null(strstr(why, "42"));
 
     /* The index in the path is the bad element's. */
     s_ack_init(&a, 3);
     a.items[2].status = (Mlps__V1__Ack__Status) -1;
-    assert_int_equal(cmn_pb_check(&a.ack.base, 8, why, sizeof why),
-                     CMN_EPROTO);
+    assert_int_equal(cmn_pb_check(&a.ack.base, 8, why, sizeof why), CMN_EPROTO);
     assert_non_null(strstr(why, "\"items[2].status\""));
 }
 
@@ -240,8 +238,7 @@ t_check_bad_enum_decoded(void **state)
     assert_non_null(got);
     assert_int_equal(got->items[1]->status, 7);
     char why[128] = "";
-    assert_int_equal(cmn_pb_check(&got->base, 8, why, sizeof why),
-                     CMN_EPROTO);
+    assert_int_equal(cmn_pb_check(&got->base, 8, why, sizeof why), CMN_EPROTO);
     assert_non_null(strstr(why, "\"items[1].status\""));
     mlps__v1__ack__free_unpacked(got, NULL);
     free(buf);
@@ -255,15 +252,13 @@ t_check_bad_utf8(void **state)
     s_ack_init(&a, 2);
     a.items[1].reason = "bad \xed\xa0\x80 surrogate";
     char why[128] = "";
-    assert_int_equal(cmn_pb_check(&a.ack.base, 8, why, sizeof why),
-                     CMN_EPROTO);
+    assert_int_equal(cmn_pb_check(&a.ack.base, 8, why, sizeof why), CMN_EPROTO);
     assert_non_null(strstr(why, "\"items[1].reason\""));
     assert_non_null(strstr(why, "UTF-8"));
 
     s_ack_init(&a, 1);
     a.items[0].message_id = "\xff";
-    assert_int_equal(cmn_pb_check(&a.ack.base, 8, why, sizeof why),
-                     CMN_EPROTO);
+    assert_int_equal(cmn_pb_check(&a.ack.base, 8, why, sizeof why), CMN_EPROTO);
     assert_non_null(strstr(why, "\"items[0].message_id\""));
 }
 
@@ -276,8 +271,7 @@ t_check_depth(void **state)
     char why[128] = "";
     /* Ack is depth 0, its items depth 1. */
     assert_int_equal(cmn_pb_check(&a.ack.base, 1, why, sizeof why), 0);
-    assert_int_equal(cmn_pb_check(&a.ack.base, 0, why, sizeof why),
-                     CMN_EPROTO);
+    assert_int_equal(cmn_pb_check(&a.ack.base, 0, why, sizeof why), CMN_EPROTO);
     assert_non_null(strstr(why, "items[0]"));
     assert_non_null(strstr(why, "deep"));
 }
