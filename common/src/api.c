@@ -268,8 +268,8 @@ s_client_decode(const zmq_msg_t *m, const ProtobufCMessageDescriptor *desc,
         return rc;
     }
     if (strcmp(e->type, "mlps.v1.Problem") == 0) {
-        Mlps__V1__Problem *p = mlps__v1__problem__unpack(NULL, e->payload.len,
-                                                         e->payload.data);
+        Mlps__V1__Problem *p =
+            mlps__v1__problem__unpack(NULL, e->payload.len, e->payload.data);
         snprintf(err, errlen, "%s: %s", p ? p->code : "problem",
                  p ? p->message : "undecodable");
         mlps__v1__problem__free_unpacked(p, NULL);

@@ -20,8 +20,8 @@ s_find(const cmn_cfg_opt_t *opts, const char *key, size_t len)
 
 /* Sets one field from text; names where and why in err on failure. */
 static int
-s_set(const cmn_cfg_opt_t *o, void *target, const char *val,
-      const char *where, char *err, size_t errlen)
+s_set(const cmn_cfg_opt_t *o, void *target, const char *val, const char *where,
+      char *err, size_t errlen)
 {
     char *field = (char *) target + o->offset;
     if (o->type == CMN_CFG_STR) {
@@ -41,8 +41,10 @@ s_set(const cmn_cfg_opt_t *o, void *target, const char *val,
                  strcmp(val, "no") == 0 || strcmp(val, "off") == 0)
             b = false;
         else {
-            snprintf(err, errlen, "%s: \"%s\" must be true or false, not "
-                     "\"%s\"", where, o->key, val);
+            snprintf(err, errlen,
+                     "%s: \"%s\" must be true or false, not "
+                     "\"%s\"",
+                     where, o->key, val);
             return CMN_ECONFIG;
         }
         *(bool *) field = b;
@@ -52,8 +54,10 @@ s_set(const cmn_cfg_opt_t *o, void *target, const char *val,
     errno = 0;
     long v = strtol(val, &end, 10);
     if (errno != 0 || end == val || *end != '\0' || v < o->min || v > o->max) {
-        snprintf(err, errlen, "%s: \"%s\" must be an integer from %ld to "
-                 "%ld, not \"%s\"", where, o->key, o->min, o->max, val);
+        snprintf(err, errlen,
+                 "%s: \"%s\" must be an integer from %ld to "
+                 "%ld, not \"%s\"",
+                 where, o->key, o->min, o->max, val);
         return CMN_ECONFIG;
     }
     *(long *) field = v;
@@ -117,7 +121,8 @@ s_find_env(const cmn_cfg_opt_t *opts, const char *name, size_t len)
         size_t i = 0;
         for (; o->key[i] != '\0' && i < len; i++) {
             char c = o->key[i];
-            c = (c == '.' || c == '-') ? '_' : (char) toupper((unsigned char) c);
+            c = (c == '.' || c == '-') ? '_'
+                                       : (char) toupper((unsigned char) c);
             if (c != name[i])
                 break;
         }
@@ -190,8 +195,8 @@ s_load_args(const cmn_cfg_opt_t *opts, void *target, int argc, char **argv,
                      o->key);
             return CMN_ECONFIG;
         }
-        int rc = s_set(o, target, eq ? eq + 1 : "true", "command line", err,
-                       errlen);
+        int rc =
+            s_set(o, target, eq ? eq + 1 : "true", "command line", err, errlen);
         if (rc != 0)
             return rc;
     }

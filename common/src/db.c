@@ -27,7 +27,7 @@ struct cmn_db {
     bool busy[S_MAX_CONNS];
     int running;
     int queued;
-    bool closing; /* destroyed while jobs ran: free after the last */
+    bool closing;         /* destroyed while jobs ran: free after the last */
     s_job_t *head, *tail; /* waiting for a free connection */
 };
 
@@ -260,8 +260,8 @@ cmn_pg_execb(PGconn *conn, const char *sql, int nparams,
              const char *const *params, const int *lengths, const int *formats,
              int *err)
 {
-    PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, lengths,
-                               formats, 0);
+    PGresult *r =
+        PQexecParams(conn, sql, nparams, NULL, params, lengths, formats, 0);
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         *err = 0;

@@ -57,15 +57,18 @@ s_check_env(const cmn_env_rules_t *rules, const Mlps__V1__Envelope *e,
     else if (!s_name_ok(e->type, 64, 0))
         snprintf(why, whylen, "field \"type\": empty, too long or bad chars");
     else if (!s_name_ok(e->source, 32, 0))
-        snprintf(why, whylen, "field \"source\": empty, too long or bad "
-                              "chars");
+        snprintf(why, whylen,
+                 "field \"source\": empty, too long or bad "
+                 "chars");
     else if (!s_name_ok(e->source_office, 32, 1))
-        snprintf(why, whylen, "field \"source_office\": too long or bad "
-                              "chars");
+        snprintf(why, whylen,
+                 "field \"source_office\": too long or bad "
+                 "chars");
     else if (e->correlation_id[0] == '\0' || strlen(e->correlation_id) > 128 ||
              !cmn_utf8_valid(e->correlation_id, strlen(e->correlation_id)))
-        snprintf(why, whylen, "field \"correlation_id\": empty, over 128 "
-                              "bytes or not UTF-8");
+        snprintf(why, whylen,
+                 "field \"correlation_id\": empty, over 128 "
+                 "bytes or not UTF-8");
     else if (e->created_at_us <= 0)
         snprintf(why, whylen, "field \"created_at_us\": not a positive time");
     else if (e->payload.len > rules->max_frame)
@@ -125,15 +128,13 @@ cmn_env_decode(const cmn_env_rules_t *rules, const uint8_t *data, size_t size,
         goto fail;
     }
     cmn_pb_budget_init(&b->payload_budget, 4 * m->env->payload.len + 4096);
-    m->payload = protobuf_c_message_unpack(m->mt->descriptor,
-                                           &b->payload_budget.alloc,
-                                           m->env->payload.len,
-                                           m->env->payload.data);
+    m->payload =
+        protobuf_c_message_unpack(m->mt->descriptor, &b->payload_budget.alloc,
+                                  m->env->payload.len, m->env->payload.data);
     if (m->payload == NULL) {
-        snprintf(why, whylen, "field \"payload\": not a valid %s%s",
-                 m->env->type,
-                 b->payload_budget.exhausted ? " (decode budget exhausted)"
-                                             : "");
+        snprintf(
+            why, whylen, "field \"payload\": not a valid %s%s", m->env->type,
+            b->payload_budget.exhausted ? " (decode budget exhausted)" : "");
         goto fail;
     }
     if (cmn_pb_check(m->payload, CMN_ENV_MAX_DEPTH, sub, sizeof sub) != 0) {

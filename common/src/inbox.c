@@ -113,7 +113,7 @@ s_record(PGconn *c, s_item_t *it, const char *status, const char *reason,
     char ver[24];
     snprintf(ver, sizeof ver, "%llu", (unsigned long long) e->case_version);
     const char *p[7] = {e->message_id, e->source, e->type, e->correlation_id,
-                        ver, status, reason};
+                        ver,           status,    reason};
     int err;
     PGresult *r = cmn_pg_exec(c,
                               "INSERT INTO inbox (message_id, source, type, "
@@ -175,8 +175,8 @@ s_apply_careful(PGconn *c, cmn_inbox_t *ib, s_item_t *it)
     }
     char reason[200];
     int inserted = 0;
-    snprintf(reason, sizeof reason, "%s", it->reason[0] ? it->reason
-                                                        : "rejected");
+    snprintf(reason, sizeof reason, "%s",
+             it->reason[0] ? it->reason : "rejected");
     err = cmn_pg_cmd(c, "BEGIN");
     if (err == 0)
         err = s_record(c, it, "rejected", reason, &inserted);
@@ -232,8 +232,8 @@ s_send_ack(cmn_inbox_t *ib, s_item_t **items, int n)
         goto out;
     for (int i = 0; i < n; i++) {
         mlps__v1__ack__item__init(&store[i]);
-        store[i].message_id = items[i]->m ? items[i]->m->env->message_id
-                                          : (char *) "";
+        store[i].message_id =
+            items[i]->m ? items[i]->m->env->message_id : (char *) "";
         store[i].status = (Mlps__V1__Ack__Status) items[i]->status;
         store[i].reason = items[i]->reason;
         ptrs[i] = &store[i];
@@ -258,6 +258,8 @@ out:
 static void
 s_ack_all(cmn_inbox_t *ib, s_item_t **items, int n)
 {
+    if (n <= 0)
+        return;
     s_item_t **group = calloc((size_t) n, sizeof *group);
     bool *done = calloc((size_t) n, sizeof *done);
     for (int i = 0; group && done && i < n; i++) {
@@ -267,8 +269,8 @@ s_ack_all(cmn_inbox_t *ib, s_item_t **items, int n)
         for (int k = i; k < n; k++) {
             if (!done[k] && items[k]->status != 0 &&
                 items[k]->identlen == items[i]->identlen &&
-                memcmp(items[k]->ident, items[i]->ident,
-                       items[i]->identlen) == 0) {
+                memcmp(items[k]->ident, items[i]->ident, items[i]->identlen) ==
+                    0) {
                 group[g++] = items[k];
                 done[k] = true;
             }
@@ -305,9 +307,8 @@ s_batch_done(int status, void *arg)
             break;
         case MLPS__V1__ACK__STATUS__REJECTED:
             ib->stats.rejected++;
-            cmn_log_warn("rejected message %s (%s): %s",
-                         it->m->env->message_id, it->m->env->type,
-                         it->reason);
+            cmn_log_warn("rejected message %s (%s): %s", it->m->env->message_id,
+                         it->m->env->type, it->reason);
             break;
         case MLPS__V1__ACK__STATUS__RETRY:
             ib->stats.retried++;
@@ -399,8 +400,8 @@ s_on_frame(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
     char mid[37], why[sizeof it->reason];
     int err;
     size_t size = zmq_msg_size(&parts[1]);
-    it->m = cmn_env_decode(&ib->rules, zmq_msg_data(&parts[1]), size, &err,
-                           mid, why, sizeof why);
+    it->m = cmn_env_decode(&ib->rules, zmq_msg_data(&parts[1]), size, &err, mid,
+                           why, sizeof why);
     if (it->m == NULL) {
         ib->stats.bad_frames++;
         cmn_log_warn("rejected frame (%zu bytes%s%s): %s", size,
@@ -455,8 +456,8 @@ cmn_inbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     }
     ib->rules.types = ib->types;
     ib->rules.ntypes = opts->nhandlers;
-    ib->rules.max_frame = opts->max_frame ? opts->max_frame
-                                          : CMN_ENV_MAX_FRAME_DEFAULT;
+    ib->rules.max_frame =
+        opts->max_frame ? opts->max_frame : CMN_ENV_MAX_FRAME_DEFAULT;
     ib->sock = cmn_zsock_new(loop, zctx, ZMQ_ROUTER, s_on_frame, ib, err);
     if (ib->sock == NULL)
         goto fail;
@@ -464,8 +465,7 @@ cmn_inbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
      * inside libzmq; those in between are refused here with a reason. */
     int64_t hard = (int64_t) ib->rules.max_frame * 2 + 1024;
     int hwm = 100000;
-    zmq_setsockopt(cmn_zsock_raw(ib->sock), ZMQ_MAXMSGSIZE, &hard,
-                   sizeof hard);
+    zmq_setsockopt(cmn_zsock_raw(ib->sock), ZMQ_MAXMSGSIZE, &hard, sizeof hard);
     zmq_setsockopt(cmn_zsock_raw(ib->sock), ZMQ_RCVHWM, &hwm, sizeof hwm);
     if ((*err = cmn_zsock_bind(ib->sock, opts->endpoints)) != 0)
         goto fail;

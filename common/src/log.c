@@ -50,8 +50,10 @@ cmn_log(cmn_log_level_t level, const char *fmt, ...)
     int m = vsnprintf(line + n, sizeof line - (size_t) n - 2, fmt, ap);
     va_end(ap);
     size_t len = (size_t) n;
-    len += (m < 0) ? 0 : ((size_t) m < sizeof line - len - 2 ? (size_t) m
-                                                             : sizeof line - len - 3);
+    len += (m < 0)
+               ? 0
+               : ((size_t) m < sizeof line - len - 2 ? (size_t) m
+                                                     : sizeof line - len - 3);
     /* One event, one line: fold newlines a message may carry. */
     for (size_t i = (size_t) n; i < len; i++)
         if (line[i] == '\n' || line[i] == '\r' || line[i] == '"')

@@ -120,15 +120,19 @@ s_apply_one(PGconn *c, const char *schema, const char *role,
     if (PQntuples(r) == 1) {
         rc = strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? 0 : CMN_ECONFIG;
         if (rc != 0)
-            snprintf(why, whylen, "migration \"%s\" changed after it was "
-                     "applied", m->id);
+            snprintf(why, whylen,
+                     "migration \"%s\" changed after it was "
+                     "applied",
+                     m->id);
         PQclear(r);
         free(sql);
         return rc;
     }
     PQclear(r);
-    snprintf(q, sizeof q, "SET LOCAL ROLE %s_owner; SET LOCAL search_path "
-             "TO %s", schema, schema);
+    snprintf(q, sizeof q,
+             "SET LOCAL ROLE %s_owner; SET LOCAL search_path "
+             "TO %s",
+             schema, schema);
     rc = s_exec(c, "BEGIN", why, whylen);
     if (rc == 0)
         rc = s_exec(c, q, why, whylen);
@@ -169,9 +173,8 @@ cmn_migrate(PGconn *admin, const char *schema,
     snprintf(role, sizeof role, "%s_svc", schema);
     rc = s_exec(admin, "SET client_min_messages = warning", why, whylen);
     if (rc == 0)
-        rc = s_exec(admin,
-                    "SELECT pg_advisory_lock(hashtext('mlps.migrate'))", why,
-                    whylen);
+        rc = s_exec(admin, "SELECT pg_advisory_lock(hashtext('mlps.migrate'))",
+                    why, whylen);
     if (rc != 0)
         return rc;
     rc = s_setup(admin, schema, role, why, whylen);
@@ -180,16 +183,15 @@ cmn_migrate(PGconn *admin, const char *schema,
             int one = s_apply_one(admin, schema, role, m, why, whylen);
             if (one > 0) {
                 count++;
-                cmn_log_info("applied migration \"%s\" to schema \"%s\"",
-                             m->id, schema);
+                cmn_log_info("applied migration \"%s\" to schema \"%s\"", m->id,
+                             schema);
             }
             rc = one < 0 ? one : 0;
         }
     }
     char tmp[8];
-    (void) s_exec(admin,
-                  "SELECT pg_advisory_unlock(hashtext('mlps.migrate'))", tmp,
-                  sizeof tmp);
+    (void) s_exec(admin, "SELECT pg_advisory_unlock(hashtext('mlps.migrate'))",
+                  tmp, sizeof tmp);
     if (applied != NULL)
         *applied = count;
     return rc;

@@ -310,8 +310,8 @@ s_batch_ack(cmn_outbox_t *self, const char *mid)
 {
     s_batch_t **pp = &self->batches;
     for (s_batch_t *b = self->batches; b != NULL; pp = &b->next, b = b->next) {
-        s_uuid_t *hit = bsearch(mid, b->mids, (size_t) b->n, sizeof *b->mids,
-                                s_mid_cmp);
+        s_uuid_t *hit =
+            bsearch(mid, b->mids, (size_t) b->n, sizeof *b->mids, s_mid_cmp);
         if (hit == NULL)
             continue;
         if ((*hit)[36] == 'x') /* counted already: a repeated ack */

@@ -132,8 +132,8 @@ s_check_field(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
                         ? sizeof(void *)
                         : (f->type == PROTOBUF_C_TYPE_ENUM ? sizeof(int) : 0);
         for (size_t i = 0; rc == 0 && sz != 0 && i < n; i++) {
-            snprintf(path + at, plen - at, "%s%s[%zu]", at ? "." : "",
-                     f->name, i);
+            snprintf(path + at, plen - at, "%s%s[%zu]", at ? "." : "", f->name,
+                     i);
             rc = s_check_value(f, (const char *) *arr + i * sz, depth, path,
                                plen, why, whylen);
         }
@@ -144,8 +144,7 @@ s_check_field(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
             !*(const protobuf_c_boolean *) (base + f->quantifier_offset))
             return 0;
         snprintf(path + at, plen - at, "%s%s", at ? "." : "", f->name);
-        rc = s_check_value(f, base + f->offset, depth, path, plen, why,
-                           whylen);
+        rc = s_check_value(f, base + f->offset, depth, path, plen, why, whylen);
     }
     if (rc == 0)
         path[at] = '\0';
@@ -164,8 +163,8 @@ s_check(const ProtobufCMessage *msg, int depth, char *path, size_t plen,
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
         if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-            uint32_t which = *(const uint32_t *) ((const char *) msg +
-                                                  f->quantifier_offset);
+            uint32_t which =
+                *(const uint32_t *) ((const char *) msg + f->quantifier_offset);
             if (which != f->id)
                 continue;
         }

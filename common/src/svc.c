@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #define S_STOP_GRACE_MS 10000
@@ -55,6 +56,19 @@ cmn_svc_outbox(cmn_svc_t *svc, const char *dest)
         if (strcmp(svc->dest[i], dest) == 0)
             return svc->out[i];
     return NULL;
+}
+
+void
+cmn_svc_today(const cmn_svc_conf_t *conf, char out[11])
+{
+    if (conf->today != NULL && conf->today[0] != '\0') {
+        snprintf(out, 11, "%s", conf->today);
+        return;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm); /* TZ was set from clock.tz at start */
+    strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 void
@@ -137,8 +151,8 @@ s_open_peers(cmn_svc_t *svc)
             .poll_ms = (int) c->outbox_poll_ms,
             .max_batches = (int) c->outbox_batches,
         };
-        svc->out[svc->nout] = cmn_outbox_new(&svc->loop, svc->zctx, svc->db,
-                                             &o, &rc);
+        svc->out[svc->nout] =
+            cmn_outbox_new(&svc->loop, svc->zctx, svc->db, &o, &rc);
         if (svc->out[svc->nout] != NULL &&
             (svc->dest[svc->nout] = strdup(p)) != NULL)
             svc->nout++;
@@ -205,25 +219,23 @@ cmn_svc_stop(cmn_svc_t *svc)
     if (svc->inbox != NULL) {
         cmn_inbox_stats_t st;
         cmn_inbox_stats(svc->inbox, &st);
-        cmn_log_info("inbox stats received=%llu applied=%llu duplicates=%llu "
-                     "rejected=%llu retried=%llu bad_frames=%llu",
-                     (unsigned long long) st.received,
-                     (unsigned long long) st.applied,
-                     (unsigned long long) st.duplicates,
-                     (unsigned long long) st.rejected,
-                     (unsigned long long) st.retried,
-                     (unsigned long long) st.bad_frames);
+        cmn_log_info(
+            "inbox stats received=%llu applied=%llu duplicates=%llu "
+            "rejected=%llu retried=%llu bad_frames=%llu",
+            (unsigned long long) st.received, (unsigned long long) st.applied,
+            (unsigned long long) st.duplicates,
+            (unsigned long long) st.rejected, (unsigned long long) st.retried,
+            (unsigned long long) st.bad_frames);
     }
     for (int i = 0; i < svc->nout; i++) {
         cmn_outbox_stats_t st;
         cmn_outbox_stats(svc->out[i], &st);
-        cmn_log_info("outbox stats dest=%s sent=%llu acked=%llu failed=%llu "
-                     "retried=%llu claims=%llu",
-                     svc->dest[i], (unsigned long long) st.sent,
-                     (unsigned long long) st.acked,
-                     (unsigned long long) st.failed,
-                     (unsigned long long) st.retried,
-                     (unsigned long long) st.claims);
+        cmn_log_info(
+            "outbox stats dest=%s sent=%llu acked=%llu failed=%llu "
+            "retried=%llu claims=%llu",
+            svc->dest[i], (unsigned long long) st.sent,
+            (unsigned long long) st.acked, (unsigned long long) st.failed,
+            (unsigned long long) st.retried, (unsigned long long) st.claims);
     }
     if (svc->def->on_stop != NULL)
         svc->def->on_stop(svc, svc->arg);
@@ -277,10 +289,10 @@ s_start(cmn_svc_t *svc)
     if (c->peers[0] != '\0' && (rc = s_open_peers(svc)) != 0)
         return rc;
     if (c->api[0] != '\0' && svc->def->napi_handlers > 0) {
-        svc->api = cmn_api_new(&svc->loop, svc->zctx, svc->db, svc->def->name,
-                               c->api, svc->def->api_handlers,
-                               svc->def->napi_handlers, svc->arg, s_on_commit,
-                               svc, &rc);
+        svc->api =
+            cmn_api_new(&svc->loop, svc->zctx, svc->db, svc->def->name, c->api,
+                        svc->def->api_handlers, svc->def->napi_handlers,
+                        svc->arg, s_on_commit, svc, &rc);
         if (svc->api == NULL)
             return rc;
     }
@@ -312,6 +324,15 @@ cmn_svc_main(const cmn_svc_def_t *def, const cmn_cfg_opt_t *opts, void *conf,
         return 2;
     }
     cmn_log_init(def->name, (cmn_log_level_t) level);
+    if (base->today[0] != '\0' &&
+        (strlen(base->today) != 10 || base->today[4] != '-' ||
+         base->today[7] != '-')) {
+        cmn_log_error("\"clock.today\" must be a date YYYY-MM-DD");
+        cmn_cfg_release(opts, conf);
+        return 2;
+    }
+    setenv("TZ", base->tz, 1);
+    tzset();
     signal(SIGPIPE, SIG_IGN);
     svc->def = def;
     svc->conf = base;

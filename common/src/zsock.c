@@ -92,9 +92,13 @@ static void
 s_drain(cmn_zsock_t *self)
 {
     int handled = 0;
+    bool wrote = false;
     while (!self->closing) {
         int ev = s_events(self);
-        if ((ev & ZMQ_POLLOUT) && self->want_write) {
+        /* Once per wake-up: a callback whose send fails again (one full
+         * peer among several) must not spin here. */
+        if ((ev & ZMQ_POLLOUT) && self->want_write && !wrote) {
+            wrote = true;
             self->want_write = false;
             if (self->on_writable != NULL)
                 self->on_writable(self, self->arg);

@@ -52,8 +52,8 @@ s_try(PGconn *c, const char *sql)
     const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     snprintf(state, sizeof state, "%s",
              (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? "00000"
-             : s ? s
-                 : "?????");
+             : s                                               ? s
+                                                               : "?????");
     PQclear(r);
     return state;
 }
@@ -189,8 +189,8 @@ s_insert_work(PGconn *c, void *arg)
 {
     (void) arg;
     int err;
-    PGresult *r = cmn_pg_exec(c, "INSERT INTO log (what) VALUES ('pool')", 0,
-                              NULL, &err);
+    PGresult *r =
+        cmn_pg_exec(c, "INSERT INTO log (what) VALUES ('pool')", 0, NULL, &err);
     PQclear(r);
     return err;
 }
@@ -224,8 +224,7 @@ test_pool_runs_jobs_and_reconnects(void **state)
     int err;
     cmn_db_t *db = cmn_db_new(&loop, url, 2, &err);
     assert_non_null(db);
-    assert_int_equal(cmn_db_set_session_sql(db, "SET search_path TO dbt_a"),
-                     0);
+    assert_int_equal(cmn_db_set_session_sql(db, "SET search_path TO dbt_a"), 0);
     s_tally_t t = {0};
     for (int i = 0; i < 20; i++)
         assert_int_equal(cmn_db_submit(db, s_insert_work, s_done, &t), 0);

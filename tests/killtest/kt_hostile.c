@@ -99,8 +99,8 @@ s_read_acks(void *zs)
         zmq_msg_init(&m);
         if (zmq_msg_recv(&m, zs, 0) < 0)
             return;
-        Mlps__V1__Ack *ack = mlps__v1__ack__unpack(NULL, zmq_msg_size(&m),
-                                                   zmq_msg_data(&m));
+        Mlps__V1__Ack *ack =
+            mlps__v1__ack__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
         for (size_t i = 0; ack && i < ack->n_items; i++) {
             for (int k = 0; k < s_nexpect; k++) {
                 s_expect_t *x = &s_expect[k];
@@ -109,8 +109,8 @@ s_read_acks(void *zs)
                 x->got = ack->items[i]->status;
                 if (x->got != MLPS__V1__ACK__STATUS__REJECTED ||
                     strstr(ack->items[i]->reason, x->reason_has) == NULL) {
-                    printf("kt_hostile: %s: status %d reason '%s'\n",
-                           x->what, x->got, ack->items[i]->reason);
+                    printf("kt_hostile: %s: status %d reason '%s'\n", x->what,
+                           x->got, ack->items[i]->reason);
                     x->got = -1;
                 } else {
                     printf("kt_hostile: %s: rejected: %s\n", x->what,

@@ -26,8 +26,7 @@ typedef struct {
 } kt_recv_t;
 
 static int
-s_apply(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
-        size_t whylen)
+s_apply(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why, size_t whylen)
 {
     kt_recv_t *kr = arg;
     const Mlps__Test__KtSeq *seq = (const Mlps__Test__KtSeq *) m->payload;
@@ -45,8 +44,7 @@ s_apply(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
     const char *p[2] = {s, m->env->message_id};
     int err;
     PGresult *r = cmn_pg_exec(
-        c, "INSERT INTO applied (seq, message_id) VALUES ($1, $2)", 2, p,
-        &err);
+        c, "INSERT INTO applied (seq, message_id) VALUES ($1, $2)", 2, p, &err);
     PQclear(r);
     return err;
 }
@@ -76,6 +74,5 @@ main(int argc, char **argv)
         .nhandlers = 1,
         .on_stop = s_stop,
     };
-    return cmn_svc_main(&def, s_opts, &kr.conf, &kr.conf.base, &kr, argc,
-                        argv);
+    return cmn_svc_main(&def, s_opts, &kr.conf, &kr.conf.base, &kr, argc, argv);
 }

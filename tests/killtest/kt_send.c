@@ -19,8 +19,8 @@ typedef struct {
 
 static const cmn_cfg_opt_t s_opts[] = {
     CMN_SVC_OPTIONS(kt_conf_t, base),
-    {"kt.total", CMN_CFG_INT, "10000", 0, 100000000,
-     offsetof(kt_conf_t, total), "messages to generate in all"},
+    {"kt.total", CMN_CFG_INT, "10000", 0, 100000000, offsetof(kt_conf_t, total),
+     "messages to generate in all"},
     {"kt.batch", CMN_CFG_INT, "50", 1, 10000, offsetof(kt_conf_t, batch),
      "messages per generating transaction"},
     {"kt.interval-ms", CMN_CFG_INT, "100", 1, 60000,
@@ -153,6 +153,5 @@ main(int argc, char **argv)
         .on_start = s_start,
         .on_stop = s_stop,
     };
-    return cmn_svc_main(&def, s_opts, &ks.conf, &ks.conf.base, &ks, argc,
-                        argv);
+    return cmn_svc_main(&def, s_opts, &ks.conf, &ks.conf.base, &ks, argc, argv);
 }

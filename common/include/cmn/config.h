@@ -34,9 +34,8 @@ typedef struct {
  * returns CMN_ECONFIG and writes the reason to err; fields already filled
  * are released. `--help` returns CMN_ECANCELED after printing the table.
  * Caller frees the strings with cmn_cfg_release(). */
-int cmn_cfg_load(const cmn_cfg_opt_t *opts, void *target, int argc,
-                 char **argv, int *first_arg, char *err,
-                 size_t errlen) CMN_MUST_CHECK;
+int cmn_cfg_load(const cmn_cfg_opt_t *opts, void *target, int argc, char **argv,
+                 int *first_arg, char *err, size_t errlen) CMN_MUST_CHECK;
 
 /* Frees the CMN_CFG_STR fields of target. Safe to call twice. */
 void cmn_cfg_release(const cmn_cfg_opt_t *opts, void *target);

@@ -25,8 +25,7 @@ typedef void (*cmn_db_done_fn)(int status, void *arg);
 
 /* Borrows loop. size connections at most (1..64). The connection string is
  * copied; connections open lazily. Caller owns the result. */
-cmn_db_t *cmn_db_new(uv_loop_t *loop, const char *conninfo, int size,
-                     int *err);
+cmn_db_t *cmn_db_new(uv_loop_t *loop, const char *conninfo, int size, int *err);
 
 /* SQL run on each new connection before its first job, e.g.
  * "SET search_path TO intake" (copied). */

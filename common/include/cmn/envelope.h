@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define CMN_ENV_MAX_FRAME_DEFAULT (1u << 20) /* 1 MiB */
-#define CMN_ENV_MAX_DEPTH 8
+#define CMN_ENV_MAX_DEPTH         8
 
 /* One entry of a receiver's allow-list. */
 typedef struct {
@@ -57,9 +57,9 @@ typedef struct {
  * *msg_id (if not NULL, 37 bytes) gets that id even if the decode failed
  * later, so the sender can be told the message is refused for good;
  * otherwise it is "". */
-cmn_env_msg_t *cmn_env_decode(const cmn_env_rules_t *rules,
-                              const uint8_t *data, size_t size, int *err,
-                              char *msg_id, char *why, size_t whylen);
+cmn_env_msg_t *cmn_env_decode(const cmn_env_rules_t *rules, const uint8_t *data,
+                              size_t size, int *err, char *msg_id, char *why,
+                              size_t whylen);
 
 /* Frees *msg_p and sets it to NULL. Safe on NULL. */
 void cmn_env_msg_destroy(cmn_env_msg_t **msg_p);

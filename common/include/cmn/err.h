@@ -5,28 +5,28 @@
 #define CMN_ERR_H
 
 #if defined(__GNUC__)
-#define CMN_MUST_CHECK __attribute__((warn_unused_result))
+#define CMN_MUST_CHECK   __attribute__((warn_unused_result))
 #define CMN_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CMN_MUST_CHECK
 #define CMN_PRINTF(f, a)
 #endif
 
-#define CMN_ERRNO_MAP(X)                                                       \
-    X(EINVAL, -22, "invalid argument")                                         \
-    X(ENOMEM, -12, "out of memory")                                            \
-    X(EPROTO, -71, "protocol error")                                           \
-    X(EMSGSIZE, -90, "message too long")                                       \
-    X(EAGAIN, -11, "resource temporarily unavailable")                         \
-    X(ECANCELED, -125, "operation canceled")                                   \
-    X(ENOENT, -2, "not found")                                                 \
-    X(EEXIST, -17, "already exists")                                           \
-    X(EIO, -5, "i/o error")                                                    \
-    X(EDB, -1001, "database error")                                            \
-    X(EDBCONN, -1002, "database connection lost")                              \
-    X(EREJECT, -1003, "rejected")                                              \
-    X(ECONFIG, -1004, "bad configuration")                                     \
-    X(EZMQ, -1005, "messaging error")                                          \
+#define CMN_ERRNO_MAP(X)                               \
+    X(EINVAL, -22, "invalid argument")                 \
+    X(ENOMEM, -12, "out of memory")                    \
+    X(EPROTO, -71, "protocol error")                   \
+    X(EMSGSIZE, -90, "message too long")               \
+    X(EAGAIN, -11, "resource temporarily unavailable") \
+    X(ECANCELED, -125, "operation canceled")           \
+    X(ENOENT, -2, "not found")                         \
+    X(EEXIST, -17, "already exists")                   \
+    X(EIO, -5, "i/o error")                            \
+    X(EDB, -1001, "database error")                    \
+    X(EDBCONN, -1002, "database connection lost")      \
+    X(EREJECT, -1003, "rejected")                      \
+    X(ECONFIG, -1004, "bad configuration")             \
+    X(EZMQ, -1005, "messaging error")                  \
     X(ESTALE, -1006, "out of order")
 
 enum {

@@ -40,10 +40,10 @@ typedef struct {
     const char *endpoints; /* comma-separated zmq endpoints to bind */
     const cmn_inbox_handler_t *handlers;
     size_t nhandlers;
-    void *arg;         /* passed to every apply (shared by worker threads) */
-    size_t max_frame;  /* bytes */
-    int batch;         /* messages per transaction at most */
-    int concurrency;   /* batches in flight at once */
+    void *arg;        /* passed to every apply (shared by worker threads) */
+    size_t max_frame; /* bytes */
+    int batch;        /* messages per transaction at most */
+    int concurrency;  /* batches in flight at once */
     /* Loop thread, after each committed batch that applied something. */
     void (*on_commit)(void *commit_arg);
     void *commit_arg;

@@ -22,8 +22,8 @@ int cmn_log_level_parse(const char *text);
 void cmn_log(cmn_log_level_t level, const char *fmt, ...) CMN_PRINTF(2, 3);
 
 #define cmn_log_debug(...) cmn_log(CMN_LOG_DEBUG, __VA_ARGS__)
-#define cmn_log_info(...) cmn_log(CMN_LOG_INFO, __VA_ARGS__)
-#define cmn_log_warn(...) cmn_log(CMN_LOG_WARN, __VA_ARGS__)
+#define cmn_log_info(...)  cmn_log(CMN_LOG_INFO, __VA_ARGS__)
+#define cmn_log_warn(...)  cmn_log(CMN_LOG_WARN, __VA_ARGS__)
 #define cmn_log_error(...) cmn_log(CMN_LOG_ERROR, __VA_ARGS__)
 
 #endif /* CMN_LOG_H */

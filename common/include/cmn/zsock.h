@@ -37,8 +37,7 @@ void *cmn_zsock_raw(cmn_zsock_t *self);
 
 /* Binds or connects to each endpoint of a comma-separated list. */
 int cmn_zsock_bind(cmn_zsock_t *self, const char *endpoints) CMN_MUST_CHECK;
-int cmn_zsock_connect(cmn_zsock_t *self,
-                      const char *endpoints) CMN_MUST_CHECK;
+int cmn_zsock_connect(cmn_zsock_t *self, const char *endpoints) CMN_MUST_CHECK;
 
 /* Sends one message of n parts without blocking. CMN_EAGAIN when the peer
  * or queue is full (the writable callback, if set, runs when it clears);

@@ -1,0 +1,52 @@
+/* case.h - a review case as stored in review.cases (worker thread only).
+ * Load it FOR UPDATE inside a transaction, change it, save it. */
+#ifndef RVW_CASE_H
+#define RVW_CASE_H
+#include "rvw/clock.h"
+#include "rvw/materials.h"
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+typedef struct {
+    char tracking_id[64];
+    char office[33];
+    char unit_name[604];
+    char unit_credit_code[19];
+    char system_name[604];
+    bool has_supervisor;
+    int proposed_level, computed_level, level;
+    char state[16];
+    char outcome;
+    rvw_material_t materials[RVW_MAT_COUNT];
+    size_t nmaterials;
+    rvw_material_t missing[RVW_MAT_COUNT];
+    size_t nmissing;
+    char received_on[11], decided_on[11];
+    rvw_clock_t clock;
+    char clock_note[128];
+    char panel_note[1024];
+    long long panel_version;
+    char liability_notice[4096];
+    char warned_on[11], breached_on[11];
+    unsigned char *grading; /* packed Grading; PQfreemem() */
+    size_t grading_len;
+} rvw_case_t;
+
+/* Loads tracking_id (FOR UPDATE when lock). *found = 0 if there is none.
+ * Release with rvw_case_release(). */
+int rvw_case_load(PGconn *c, const char *tracking_id, bool lock,
+                  rvw_case_t *out, int *found) CMN_MUST_CHECK;
+
+/* Inserts a new case (every field, grading included). */
+int rvw_case_insert(PGconn *c, const rvw_case_t *k) CMN_MUST_CHECK;
+
+/* Writes back the fields a decision changes. */
+int rvw_case_save(PGconn *c, const rvw_case_t *k) CMN_MUST_CHECK;
+
+void rvw_case_release(rvw_case_t *k);
+
+/* "{a,b}" text array of material names, into buf. */
+void rvw_kinds_format(const rvw_material_t *k, size_t n, char *buf, size_t len);
+
+#endif /* RVW_CASE_H */
