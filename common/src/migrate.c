@@ -196,3 +196,29 @@ cmn_migrate(PGconn *admin, const char *schema,
         *applied = count;
     return rc;
 }
+
+int
+cmn_migrate_password(PGconn *admin, const char *schema, const char *password,
+                     char *why, size_t whylen)
+{
+    if (!s_ident_ok(schema)) {
+        snprintf(why, whylen, "schema name \"%s\" is not a plain identifier",
+                 schema);
+        return CMN_EINVAL;
+    }
+    char *lit = PQescapeLiteral(admin, password, strlen(password));
+    if (lit == NULL) {
+        snprintf(why, whylen, "could not escape the password");
+        return CMN_ENOMEM;
+    }
+    size_t len = strlen(lit) + 128;
+    char *sql = malloc(len);
+    int rc = CMN_ENOMEM;
+    if (sql != NULL) {
+        snprintf(sql, len, "ALTER ROLE %s_svc PASSWORD %s", schema, lit);
+        rc = s_exec(admin, sql, why, whylen);
+        free(sql);
+    }
+    PQfreemem(lit);
+    return rc;
+}

@@ -84,6 +84,26 @@ s_on_commit(void *arg)
     cmn_svc_kick(arg);
 }
 
+/* First line of db.svc-password-file becomes the service role's password. */
+static int
+s_set_password(PGconn *c, const cmn_svc_t *svc, char *why, size_t whylen)
+{
+    char pw[256] = "";
+    FILE *f = fopen(svc->conf->db_password_file, "r");
+    if (f == NULL || fgets(pw, sizeof pw, f) == NULL || pw[0] == '\n') {
+        snprintf(why, whylen, "could not read a password from \"%s\"",
+                 svc->conf->db_password_file);
+        if (f != NULL)
+            fclose(f);
+        return CMN_ECONFIG;
+    }
+    fclose(f);
+    pw[strcspn(pw, "\r\n")] = '\0';
+    int rc = cmn_migrate_password(c, svc->def->schema, pw, why, whylen);
+    memset(pw, 0, sizeof pw);
+    return rc;
+}
+
 static int
 s_migrate(const cmn_svc_t *svc)
 {
@@ -111,6 +131,8 @@ s_migrate(const cmn_svc_t *svc)
         const cmn_migration_t *sets[3] = {common_migrations,
                                           svc->def->migrations, NULL};
         rc = cmn_migrate(c, svc->def->schema, sets, &applied, why, sizeof why);
+        if (rc == 0 && svc->conf->db_password_file[0] != '\0')
+            rc = s_set_password(c, svc, why, sizeof why);
         if (rc != 0)
             cmn_log_error("could not migrate schema \"%s\": %s",
                           svc->def->schema, why);

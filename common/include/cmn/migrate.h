@@ -31,4 +31,11 @@ int cmn_migrate(PGconn *admin, const char *schema,
                 const cmn_migration_t *const *sets, int *applied, char *why,
                 size_t whylen) CMN_MUST_CHECK;
 
+/* Sets S_svc's login password (for servers that do not trust local
+ * connections). The password is sent as an escaped literal and never
+ * logged. */
+int cmn_migrate_password(PGconn *admin, const char *schema,
+                         const char *password, char *why,
+                         size_t whylen) CMN_MUST_CHECK;
+
 #endif /* CMN_MIGRATE_H */

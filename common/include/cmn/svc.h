@@ -26,6 +26,7 @@ typedef struct {
     char *log_level;
     char *db_url;       /* as the service's own role */
     char *db_admin_url; /* optional: create and migrate the schema first */
+    char *db_password_file; /* optional: set the service role's password */
     long db_pool;
     char *listen; /* inbox endpoints to bind; "" = none */
     char *api;    /* request/reply endpoints to bind; "" = none */

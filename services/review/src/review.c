@@ -586,10 +586,10 @@ s_fill_deadline(const rvw_t *self, const rvw_case_t *k,
     rvw_date_t d;
     int rc = rvw_clock_deadline(&k->clock, self->cal, &d);
     deadline[0] = note[0] = '\0';
+    if (rc == 0)
+        rvw_date_format(d, deadline);
     if (strcmp(k->state, "accepted") == 0 || strcmp(k->state, "closed") == 0)
         snprintf(note, notelen, "decided on %s", k->decided_on);
-    else if (rc == 0)
-        rvw_date_format(d, deadline);
     else if (rc == RVW_ECALENDAR)
         snprintf(note, notelen,
                  "the deadline falls past the working-day "
