@@ -191,14 +191,117 @@ s_apply_careful(PGconn *c, cmn_inbox_t *ib, s_item_t *it)
     return 0;
 }
 
+/* A Postgres array literal under construction: "{"a","b"}". */
+typedef struct {
+    char *buf;
+    size_t len; /* written, without the closing brace */
+    size_t cap;
+} s_arr_t;
+
+/* Appends s, quoted and escaped. */
+static int
+s_arr_add(s_arr_t *a, const char *s)
+{
+    size_t need = a->len + 2 * strlen(s) + 6;
+    if (need > a->cap) {
+        char *b = realloc(a->buf, need * 2);
+        if (b == NULL)
+            return CMN_ENOMEM;
+        a->buf = b;
+        a->cap = need * 2;
+    }
+    char *o = a->buf + a->len;
+    *o++ = a->len == 0 ? '{' : ',';
+    *o++ = '"';
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            *o++ = '\\';
+        *o++ = *s;
+    }
+    *o++ = '"';
+    a->len = (size_t) (o - a->buf);
+    o[0] = '}';
+    o[1] = '\0';
+    return 0;
+}
+
+static int
+s_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Records every unversioned message of the batch in one statement, then
+ * applies the new ones (a message that is twice in the batch is new once). */
+static int
+s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, s_item_t **items, int n)
+{
+    s_arr_t arr[4] = {{0}};
+    int err = 0, m = 0;
+    for (int i = 0; err == 0 && i < n; i++) {
+        const Mlps__V1__Envelope *e = items[i]->m->env;
+        if (e->case_version > 0)
+            continue;
+        const char *v[4] = {e->message_id, e->source, e->type,
+                            e->correlation_id};
+        for (int k = 0; err == 0 && k < 4; k++)
+            err = s_arr_add(&arr[k], v[k]);
+        m++;
+    }
+    PGresult *r = NULL;
+    const char *params[4] = {arr[0].buf, arr[1].buf, arr[2].buf, arr[3].buf};
+    if (err == 0 && m > 0)
+        r = cmn_pg_exec(c,
+                        "INSERT INTO inbox (message_id, source, type, "
+                        "correlation_id, status) SELECT u.m, u.s, u.t, u.c, "
+                        "'applied' FROM unnest($1::uuid[], $2::text[], "
+                        "$3::text[], $4::text[]) AS u(m, s, t, c) ON CONFLICT "
+                        "DO NOTHING RETURNING message_id::text",
+                        4, params, &err);
+    int nnew = r ? PQntuples(r) : 0;
+    char **fresh = calloc((size_t) nnew + 1, sizeof *fresh);
+    if (err == 0 && fresh == NULL)
+        err = CMN_ENOMEM;
+    for (int i = 0; err == 0 && i < nnew; i++)
+        fresh[i] = PQgetvalue(r, i, 0);
+    if (err == 0)
+        qsort(fresh, (size_t) nnew, sizeof *fresh, s_str_cmp);
+    for (int i = 0; err == 0 && m > 0 && i < n; i++) {
+        s_item_t *it = items[i];
+        const char *mid = it->m->env->message_id;
+        if (it->m->env->case_version > 0)
+            continue;
+        char **hit =
+            bsearch(&mid, fresh, (size_t) nnew, sizeof *fresh, s_str_cmp);
+        if (hit == NULL || (*hit)[0] == '\0') {
+            err = s_seen(c, it);
+            continue;
+        }
+        (*hit)[0] = '\0'; /* claimed: a second copy is a duplicate */
+        it->reason[0] = '\0';
+        err = s_handler(ib, it->m)->apply(c, it->m, ib->opts.arg, it->reason,
+                                          sizeof it->reason);
+        if (err == 0)
+            it->status = MLPS__V1__ACK__STATUS__APPLIED;
+    }
+    free(fresh);
+    PQclear(r);
+    for (int k = 0; k < 4; k++)
+        free(arr[k].buf);
+    return err;
+}
+
 static int
 s_batch_work(PGconn *c, void *arg)
 {
     s_batch_t *b = arg;
     cmn_inbox_t *ib = b->ib;
     int err = cmn_pg_cmd(c, "BEGIN");
+    if (err == 0)
+        err = s_apply_unversioned(c, ib, b->items, b->n);
     for (int i = 0; err == 0 && i < b->n; i++)
-        err = s_apply_one(c, ib, b->items[i]);
+        if (b->items[i]->m->env->case_version > 0)
+            err = s_apply_one(c, ib, b->items[i]);
     if (err == 0)
         err = cmn_pg_cmd(c, "COMMIT");
     if (err == 0)
