@@ -1,0 +1,130 @@
+/* oom_test.c - every allocation of our own code fails in turn (the n-th,
+ * for every n): each conversion and command then reports "out of memory"
+ * or succeeds, and frees everything either way (the sanitizer build checks
+ * for leaks). malloc, calloc and realloc are wrapped at link time. */
+#include "ctl/cli.h"
+#include "ctl_test.h"
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *ptr, size_t size);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *ptr, size_t size);
+
+static unsigned long s_count, s_fail_at; /* 0: never fail */
+
+static int
+s_should_fail(void)
+{
+    return s_fail_at != 0 && ++s_count == s_fail_at;
+}
+
+void *
+__wrap_malloc(size_t size)
+{
+    return s_should_fail() ? NULL : __real_malloc(size);
+}
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+    return s_should_fail() ? NULL : __real_calloc(n, size);
+}
+
+void *
+__wrap_realloc(void *ptr, size_t size)
+{
+    return s_should_fail() ? NULL : __real_realloc(ptr, size);
+}
+
+/* Converts the example name as a filing (or a supplement) with the n-th
+ * allocation failing; returns the rc. */
+static int
+s_convert(json_t *json, int supplement, unsigned long n)
+{
+    ctl_errors_t errs = CTL_ERRORS_INIT;
+    Mlps__V1__Filing *filing = NULL;
+    Mlps__V1__SupplementRequest *req = NULL;
+    s_count = 0;
+    s_fail_at = n;
+    int rc = supplement ? ctl_supplement_from_json(json, "t-1", &req, &errs)
+                        : ctl_filing_from_json(json, &filing, &errs);
+    s_fail_at = 0;
+    if (rc != 0) {
+        assert_null(filing);
+        assert_null(req);
+    }
+    ctl_filing_free(&filing);
+    ctl_supplement_free(&req);
+    ctl_errors_release(&errs);
+    return rc;
+}
+
+/* Fails each allocation in turn until the conversion needs no more;
+ * before that every run must report CMN_ENOMEM. */
+static void
+s_every_allocation(const char *name, int supplement, int final_rc)
+{
+    json_t *json = ctl_test_example(name);
+    unsigned long n = 1;
+    for (;; n++) {
+        int rc = s_convert(json, supplement, n);
+        if (s_count < n) { /* the n-th allocation never happened */
+            assert_int_equal(rc, final_rc);
+            break;
+        }
+        if (rc != CMN_ENOMEM)
+            fail_msg("%s: allocation %lu failed, rc %d", name, n, rc);
+    }
+    if (n < 10)
+        fail_msg("%s: only %lu allocations", name, n);
+    json_decref(json);
+}
+
+static void
+s_conversions(void **state)
+{
+    (void) state;
+    for (size_t i = 0; i < CTL_TEST_NVALID; i++)
+        s_every_allocation(ctl_test_valid[i], 0, 0);
+    s_every_allocation("filing-invalid", 0, CMN_EINVAL);
+    s_every_allocation("supplement-level3", 1, 0);
+}
+
+/* The submit command on a file with errors (nothing is sent): exit 1
+ * once memory suffices, exit 2 before. */
+static void
+s_command(void **state)
+{
+    (void) state;
+    char path[1024];
+    ctl_test_example_path("filing-invalid", path, sizeof path);
+    char *argv[] = {"mlpsctl", "--intake=tcp://127.0.0.1:1", "submit", path,
+                    NULL};
+    FILE *null = fopen("/dev/null", "w");
+    assert_non_null(null);
+    for (unsigned long n = 1;; n++) {
+        s_count = 0;
+        s_fail_at = n;
+        int rc = ctl_main(4, argv, null, null);
+        s_fail_at = 0;
+        if (s_count < n) {
+            assert_int_equal(rc, CTL_EXIT_REFUSED);
+            break;
+        }
+        if (rc != CTL_EXIT_USAGE)
+            fail_msg("allocation %lu failed, exit %d", n, rc);
+    }
+    fclose(null);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(s_conversions),
+        cmocka_unit_test(s_command),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
