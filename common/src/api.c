@@ -278,11 +278,19 @@ s_client_decode(const zmq_msg_t *m, const ProtobufCMessageDescriptor *desc,
         snprintf(err, errlen, "expected a %s reply, got %s", desc->name,
                  e->type);
     } else {
+        char why[200];
         *reply = protobuf_c_message_unpack(desc, NULL, e->payload.len,
                                            e->payload.data);
         rc = *reply ? 0 : CMN_EPROTO;
-        if (rc != 0)
+        if (rc != 0) {
             snprintf(err, errlen, "the %s reply does not decode", e->type);
+        } else if (cmn_pb_check(*reply, CMN_ENV_MAX_DEPTH, why, sizeof why)) {
+            snprintf(err, errlen, "the %s reply is malformed: %s", e->type,
+                     why);
+            protobuf_c_message_free_unpacked(*reply, NULL);
+            *reply = NULL;
+            rc = CMN_EPROTO;
+        }
     }
     mlps__v1__envelope__free_unpacked(e, NULL);
     return rc;
@@ -302,7 +310,13 @@ cmn_api_call(const char *endpoint, const char *type,
     zmq_msg_t m;
     zmq_msg_init(&m);
     *reply = NULL;
+    int64_t max = 16 << 20;
+    if (ctx == NULL || zs == NULL) {
+        snprintf(err, errlen, "could not create a zmq socket");
+        goto out;
+    }
     zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
+    zmq_setsockopt(zs, ZMQ_MAXMSGSIZE, &max, sizeof max);
     zmq_setsockopt(zs, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
     zmq_setsockopt(zs, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms);
     if (zmq_connect(zs, endpoint) != 0) {
@@ -333,7 +347,9 @@ out:
     zmq_msg_close(&m);
     free(payload);
     free(frame);
-    zmq_close(zs);
-    zmq_ctx_term(ctx);
+    if (zs != NULL)
+        zmq_close(zs);
+    if (ctx != NULL)
+        zmq_ctx_term(ctx);
     return rc;
 }

@@ -142,11 +142,8 @@ s_load_env(const cmn_cfg_opt_t *opts, void *target, char *err, size_t errlen)
         if (eq == NULL || strncmp(name, "CONFIG=", 7) == 0)
             continue;
         const cmn_cfg_opt_t *o = s_find_env(opts, name, (size_t) (eq - name));
-        if (o == NULL) {
-            snprintf(err, errlen, "environment: unknown setting \"MLPS_%.*s\"",
-                     (int) (eq - name), name);
-            return CMN_ECONFIG;
-        }
+        if (o == NULL) /* another program's setting: the env is shared */
+            continue;
         int rc = s_set(o, target, eq + 1, "environment", err, errlen);
         if (rc != 0)
             return rc;

@@ -257,14 +257,21 @@ t_option_needs_value(void **state)
     assert_non_null(strstr(f->err, "--port"));
 }
 
+/* The environment is shared by every program of a deployment: settings of
+ * other programs are left alone, a bad value of a known one is not. */
 static void
 t_unknown_env(void **state)
 {
     s_fix_t *f = *state;
     assert_int_equal(setenv("MLPS_NO_SUCH_THING", "1", 1), 0);
     char *argv[] = {"prog", NULL};
+    assert_int_equal(s_load(f, s_opts, 1, argv, NULL), 0);
+    assert_int_equal(unsetenv("MLPS_NO_SUCH_THING"), 0);
+    assert_int_equal(setenv("MLPS_PORT", "many", 1), 0);
     assert_int_equal(s_load(f, s_opts, 1, argv, NULL), CMN_ECONFIG);
-    assert_non_null(strstr(f->err, "MLPS_NO_SUCH_THING"));
+    assert_non_null(strstr(f->err, "environment"));
+    assert_non_null(strstr(f->err, "\"port\""));
+    assert_int_equal(unsetenv("MLPS_PORT"), 0);
 }
 
 static void

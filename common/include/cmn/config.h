@@ -6,10 +6,13 @@
  *   1. the default in the table;
  *   2. a file (`--config=FILE`, or $MLPS_CONFIG): `key = value` lines,
  *      `#` comments;
- *   3. the environment: MLPS_<KEY>, with '.' and '-' as '_' and upper case;
+ *   3. the environment: MLPS_<KEY>, with '.' and '-' as '_' and upper case
+ *      (one environment serves several programs, so MLPS_ variables a
+ *      program does not know are left alone; a bad value of one it knows
+ *      stops start-up);
  *   4. the command line: `--key=value` (`--flag` alone sets a bool).
- * An unknown key or a bad value stops start-up with a message naming it
- * (file:line for the file). */
+ * An unknown key (file, command line) or a bad value (anywhere) stops
+ * start-up with a message naming it (file:line for the file). */
 #ifndef CMN_CONFIG_H
 #define CMN_CONFIG_H
 #include "cmn/err.h"
