@@ -213,7 +213,7 @@ s_submit(void **state)
     assert_non_null(req->filing);
     assert_string_equal(req->filing->unit->name, "北京市海淀区卫生健康委员会");
     assert_int_equal(req->filing->grading->final_level, 3);
-    assert_int_equal(req->filing->n_materials, 10);
+    assert_int_equal(req->filing->n_materials, 11);
 }
 
 static void
