@@ -24,8 +24,8 @@
 /* Settings every service has; embed as a member of the service's struct. */
 typedef struct {
     char *log_level;
-    char *db_url;       /* as the service's own role */
-    char *db_admin_url; /* optional: create and migrate the schema first */
+    char *db_url;           /* as the service's own role */
+    char *db_admin_url;     /* optional: create and migrate the schema first */
     char *db_password_file; /* optional: set the service role's password */
     long db_pool;
     char *listen; /* inbox endpoints to bind; "" = none */
@@ -40,123 +40,46 @@ typedef struct {
 } cmn_svc_conf_t;
 
 /* Option table entries for a cmn_svc_conf_t member m of struct type T. */
-#define CMN_SVC_OPTIONS(T, m)                                          \
-    {"log.level",                                                      \
-     CMN_CFG_STR,                                                      \
-     "info",                                                           \
-     0,                                                                \
-     0,                                                                \
-     offsetof(T, m.log_level),                                         \
-     "debug, info, warn or error"},                                    \
-        {"db.url",                                                     \
-         CMN_CFG_STR,                                                  \
-         NULL,                                                         \
-         0,                                                            \
-         0,                                                            \
-         offsetof(T, m.db_url),                                        \
-         "libpq connection string, as this service's role"},           \
-        {"db.admin-url",                                               \
-         CMN_CFG_STR,                                                  \
-         "",                                                           \
-         0,                                                            \
-         0,                                                            \
-         offsetof(T, m.db_admin_url),                                  \
-         "if set, create and migrate the schema with it at start"},    \
-        {"db.pool",                                                    \
-         CMN_CFG_INT,                                                  \
-         "4",                                                          \
-         1,                                                            \
-         64,                                                           \
-         offsetof(T, m.db_pool),                                       \
-         "database connections"},                                      \
-        {"listen",                                                     \
-         CMN_CFG_STR,                                                  \
-         "",                                                           \
-         0,                                                            \
-         0,                                                            \
-         offsetof(T, m.listen),                                        \
-         "zmq endpoints to receive on (comma-separated)"},             \
-        {"api",                                                        \
-         CMN_CFG_STR,                                                  \
-         "",                                                           \
-         0,                                                            \
-         0,                                                            \
-         offsetof(T, m.api),                                           \
-         "zmq endpoints for client requests (comma-separated)"},       \
-        {"peers",                                                      \
-         CMN_CFG_STR,                                                  \
-         "",                                                           \
-         0,                                                            \
-         0,                                                            \
-         offsetof(T, m.peers),                                         \
-         "destinations: name=endpoint[,endpoint];name2=..."},          \
-        {"office",                                                     \
-         CMN_CFG_STR,                                                  \
-         "",                                                           \
-         0,                                                            \
-         0,                                                            \
-         offsetof(T, m.office),                                        \
-         "office code this instance serves"},                          \
-        {"frame-max",                                                  \
-         CMN_CFG_INT,                                                  \
-         "1048576",                                                    \
-         1024,                                                         \
-         16777216,                                                     \
-         offsetof(T, m.frame_max),                                     \
-         "largest accepted frame, bytes"},                             \
-        {"outbox.batch",                                               \
-         CMN_CFG_INT,                                                  \
-         "500",                                                        \
-         1,                                                            \
-         5000,                                                         \
-         offsetof(T, m.outbox_batch),                                  \
-         "messages claimed at once"},                                  \
-        {"outbox.lease-ms",                                            \
-         CMN_CFG_INT,                                                  \
-         "3000",                                                       \
-         50,                                                           \
-         600000,                                                       \
-         offsetof(T, m.outbox_lease_ms),                               \
-         "resend unacknowledged after"},                               \
-        {"outbox.poll-ms",                                             \
-         CMN_CFG_INT,                                                  \
-         "100",                                                        \
-         1,                                                            \
-         60000,                                                        \
-         offsetof(T, m.outbox_poll_ms),                                \
-         "look for unsent rows this often"},                           \
-        {"outbox.batches",                                             \
-         CMN_CFG_INT,                                                  \
-         "4",                                                          \
-         1,                                                            \
-         64,                                                           \
-         offsetof(T, m.outbox_batches),                                \
-         "claimed batches in flight"},                                 \
-        {"inbox.batch",                                                \
-         CMN_CFG_INT,                                                  \
-         "200",                                                        \
-         1,                                                            \
-         5000,                                                         \
-         offsetof(T, m.inbox_batch),                                   \
-         "messages per transaction"},                                  \
-        {"clock.today",                                                \
-         CMN_CFG_STR,                                                  \
-         "",                                                           \
-         0,                                                            \
-         0,                                                            \
-         offsetof(T, m.today),                                         \
-         "pin today's date YYYY-MM-DD (tests, demos)"},                \
-        {"clock.tz",                                                   \
-         CMN_CFG_STR,                                                  \
-         "Asia/Shanghai",                                              \
-         0,                                                            \
-         0,                                                            \
-         offsetof(T, m.tz),                                            \
-         "time zone of the office's calendar day"},                    \
-    {                                                                  \
-        "inbox.concurrency", CMN_CFG_INT, "2", 1, 32,                  \
-            offsetof(T, m.inbox_concurrency), "transactions in flight" \
-    }
+/* clang-format off */
+#define CMN_SVC_OPTIONS(T, m)                                                  \
+    {"log.level", CMN_CFG_STR, "info", 0, 0, offsetof(T, m.log_level),         \
+     "debug, info, warn or error"},                                            \
+    {"db.url", CMN_CFG_STR, NULL, 0, 0, offsetof(T, m.db_url),                 \
+     "libpq connection string, as this service's role"},                       \
+    {"db.admin-url", CMN_CFG_STR, "", 0, 0, offsetof(T, m.db_admin_url),       \
+     "if set, create and migrate the schema with it at start"},                \
+    {"db.svc-password-file", CMN_CFG_STR, "", 0, 0,                            \
+     offsetof(T, m.db_password_file),                                          \
+     "with db.admin-url: set the service role's password from this file"},     \
+    {"db.pool", CMN_CFG_INT, "4", 1, 64, offsetof(T, m.db_pool),               \
+     "database connections"},                                                  \
+    {"listen", CMN_CFG_STR, "", 0, 0, offsetof(T, m.listen),                   \
+     "zmq endpoints to receive on (comma-separated)"},                         \
+    {"api", CMN_CFG_STR, "", 0, 0, offsetof(T, m.api),                         \
+     "zmq endpoints for client requests (comma-separated)"},                   \
+    {"peers", CMN_CFG_STR, "", 0, 0, offsetof(T, m.peers),                     \
+     "destinations: name=endpoint[,endpoint];name2=..."},                      \
+    {"office", CMN_CFG_STR, "", 0, 0, offsetof(T, m.office),                   \
+     "office code this instance serves"},                                      \
+    {"frame-max", CMN_CFG_INT, "1048576", 1024, 16777216,                      \
+     offsetof(T, m.frame_max), "largest accepted frame, bytes"},               \
+    {"outbox.batch", CMN_CFG_INT, "500", 1, 5000,                              \
+     offsetof(T, m.outbox_batch), "messages claimed at once"},                 \
+    {"outbox.lease-ms", CMN_CFG_INT, "3000", 50, 600000,                       \
+     offsetof(T, m.outbox_lease_ms), "resend unacknowledged after"},           \
+    {"outbox.poll-ms", CMN_CFG_INT, "100", 1, 60000,                           \
+     offsetof(T, m.outbox_poll_ms), "look for unsent rows this often"},        \
+    {"outbox.batches", CMN_CFG_INT, "4", 1, 64,                                \
+     offsetof(T, m.outbox_batches), "claimed batches in flight"},              \
+    {"inbox.batch", CMN_CFG_INT, "200", 1, 5000,                               \
+     offsetof(T, m.inbox_batch), "messages per transaction"},                  \
+    {"inbox.concurrency", CMN_CFG_INT, "2", 1, 32,                             \
+     offsetof(T, m.inbox_concurrency), "transactions in flight"},              \
+    {"clock.today", CMN_CFG_STR, "", 0, 0, offsetof(T, m.today),               \
+     "pin today's date YYYY-MM-DD (tests, demos)"},                            \
+    {"clock.tz", CMN_CFG_STR, "Asia/Shanghai", 0, 0, offsetof(T, m.tz),        \
+     "time zone of the office's calendar day"}
+/* clang-format on */
 
 typedef struct cmn_svc cmn_svc_t;
 

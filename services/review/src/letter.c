@@ -151,7 +151,7 @@ rvw_letter_render(const rvw_letter_t *l)
               "不准确所产生的安全责任由你单位承担。\n你单位声明：%s\n",
               s_level(l->proposed), l->liability);
     }
-    s_put(&t, "\n%s 信息化主管部门\n", l->office ? l->office : "");
+    s_put(&t, "\n%s\n", l->office ? l->office : "");
     s_date(&t, l->issued_on);
     s_put(&t, "\n\n-- Reply %c on filing %s: level %d%s.\n", l->outcome,
           l->tracking_id, l->level,

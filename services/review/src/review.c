@@ -25,6 +25,8 @@ const cmn_cfg_opt_t rvw_options[] = {
      "working days to reply to a filing"},
     {"review.warn-days", CMN_CFG_INT, "2", 0, 100,
      offsetof(rvw_conf_t, warn_days), "warn this many working days ahead"},
+    {"review.office-name", CMN_CFG_STR, "市信息化主管部门", 0, 0,
+     offsetof(rvw_conf_t, office_name), "the office that signs the letters"},
     {"review.watch-ms", CMN_CFG_INT, "60000", 100, 86400000,
      offsetof(rvw_conf_t, watch_ms), "how often to check deadlines"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
@@ -74,7 +76,7 @@ s_letter(PGconn *c, const rvw_t *self, const rvw_case_t *k,
     int have = pg != NULL && rvw_from_proto(pg, &g) == 0;
     mlps__v1__grading__free_unpacked(pg, NULL);
     rvw_letter_t l = {.tracking_id = k->tracking_id,
-                      .office = self->conf.base.office,
+                      .office = self->conf.office_name,
                       .unit_name = k->unit_name,
                       .system_name = k->system_name,
                       .received_on = k->received_on,
@@ -235,7 +237,11 @@ s_on_filing(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         if (err == 0)
             err = s_letter(c, self, &k, &d, today);
     } else {
-        err = rvw_case_insert(c, &k); /* the row must exist for letters */
+        /* The row must exist before its letter; the decision fills it. */
+        k.outcome = d.outcome;
+        snprintf(k.state, sizeof k.state, "%s",
+                 d.outcome == 'A' ? "accepted" : "incomplete");
+        err = rvw_case_insert(c, &k);
         if (err == 0)
             err = s_apply_materials(c, self, &k, &d, today);
         if (err == 0)

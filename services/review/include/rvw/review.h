@@ -15,10 +15,11 @@
 
 typedef struct {
     cmn_svc_conf_t base;
-    char *calendar; /* calendar files, comma-separated */
-    long budget;    /* working days to reply */
-    long warn_days; /* warn when this many working days or fewer are left */
-    long watch_ms;  /* how often to look at the clocks */
+    char *calendar;    /* calendar files, comma-separated */
+    long budget;       /* working days to reply */
+    long warn_days;    /* warn when this many working days or fewer are left */
+    long watch_ms;     /* how often to look at the clocks */
+    char *office_name; /* who signs the letters */
 } rvw_conf_t;
 
 typedef struct {

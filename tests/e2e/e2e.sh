@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# e2e.sh BUILD SCENARIO - the filing review end to end, through the real
+# services (intake, review, panel, audit) on a private PostgreSQL, driven by
+# mlpsctl as a unit and the experts would. Each scenario asserts the case's
+# final state, and that afterwards the audit chain verifies and holds
+# exactly one event per state change of the case.
+#
+# Scenarios: clean_a, missing_b, misgraded_c, insist, no_quorum,
+# duplicate, invalid.
+set -euo pipefail
+BIN=$(cd "$1" && pwd)
+SCENARIO=$2
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+EX=$ROOT/deploy/examples
+W=$BIN/tmp/e2e-$SCENARIO-$$
+BASE=$((20000 + (RANDOM % 400) * 100))
+TODAY=2026-11-20 # a Friday; deadlines counted on the 2026 calendar
+. "$ROOT/deploy/lib/region.sh"
+
+ctl() { "$BIN/services/mlpsctl/mlpsctl" "$@"; }
+field() { sed -n "s/^$1: //p" | head -1; }
+fail() {
+    echo "FAIL [$SCENARIO]: $*" >&2
+    for s in intake review panel audit; do
+        echo "--- $s.log (last lines)" >&2
+        tail -15 "$W/$s.log" >&2 || true
+    done
+    exit 1
+}
+check() { # DESC EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then
+        echo "ok: $1 = $3"
+    else
+        fail "$1: expected '$2', got '$3'"
+    fi
+}
+status() { ctl status "$1" | field "$2"; }
+wait_state() { # ID STATE
+    local s=""
+    for _ in $(seq 1 200); do
+        s=$(ctl status "$1" 2>/dev/null | field state || true)
+        [ "$s" = "$2" ] && return 0
+        sleep 0.1
+    done
+    fail "$1 did not reach state $2 (it is '${s:-unknown}')"
+}
+wait_panel() { # ID STATE
+    local s=""
+    for _ in $(seq 1 200); do
+        s=$(ctl panel show "$1" 2>/dev/null | field state || true)
+        [ "$s" = "$2" ] && return 0
+        sleep 0.1
+    done
+    fail "panel: $1 did not reach $2 (it is '${s:-unknown}')"
+}
+submit() {
+    local out
+    out=$(ctl submit "$1") || fail "submit $1 refused: $out"
+    echo "$out" | field tracking_id
+}
+# The audit chain must verify and hold exactly N events for the case, in
+# this order of actions.
+audit_is() { # ID N ACTION...
+    local id=$1 n=$2 got actions
+    shift 2
+    region_drain 60 || fail "outboxes did not drain"
+    for _ in $(seq 1 100); do
+        got=$(ctl audit events "$id" | grep -c . || true)
+        [ "$got" -ge "$n" ] && break
+        sleep 0.1
+    done
+    sleep 0.3 # anything extra would arrive now
+    got=$(ctl audit events "$id" | grep -c . || true)
+    check "audit events for $id" "$n" "$got"
+    actions=$(ctl audit events "$id" | grep -o 'action=[^ ]*' |
+        sed 's/action=//; s/"//g' | tr '\n' ' ' | sed 's/ $//')
+    check "audit actions for $id" "$*" "$actions"
+    ctl audit verify | grep -q '^audit verify: ok' ||
+        fail "audit chain does not verify: $(ctl audit verify || true)"
+    echo "ok: audit chain verifies ($(ctl audit verify | sed 's/.*records=//') records)"
+}
+
+trap 'region_stop; [ "${ok:-0}" = 1 ] && rm -rf "$W"' EXIT
+[ "$SCENARIO" = no_quorum ] && EXPERTS=$ROOT/tests/e2e/experts-two.json
+region_start
+
+case "$SCENARIO" in
+clean_a)
+    id=$(submit "$EX/filing-level2.json")
+    wait_state "$id" accepted
+    check outcome A "$(status "$id" outcome)"
+    check level 2 "$(status "$id" level)"
+    check deadline "2026-12-04" "$(status "$id" deadline | cut -c1-10)"
+    ctl letter "$id" | grep -q "予以备案" || fail "letter A lacks the decision"
+    audit_is "$id" 2 filing.received case.decided
+    ;;
+missing_b)
+    id=$(submit "$EX/filing-level3-missing.json")
+    wait_state "$id" incomplete
+    check outcome B "$(status "$id" outcome)"
+    check missing "topology product_list" \
+        "$(ctl status "$id" | sed -n 's/^missing: //p' | tr '\n' ' ' | sed 's/ $//')"
+    ctl letter "$id" | grep -q "系统拓扑结构" || fail "letter B does not list topology"
+    ctl supplement "$id" "$EX/supplement-level3.json" >/dev/null ||
+        fail "supplement refused"
+    wait_state "$id" accepted
+    check outcome A "$(status "$id" outcome)"
+    check level 3 "$(status "$id" level)"
+    # the same supplement again changes nothing
+    ctl supplement "$id" "$EX/supplement-level3.json" | grep -q "nothing changed" ||
+        fail "a repeated supplement was not recognised"
+    audit_is "$id" 4 filing.received case.decided materials.supplemented \
+        case.decided
+    ;;
+misgraded_c)
+    id=$(submit "$EX/filing-misgraded.json")
+    wait_state "$id" panel
+    check outcome C "$(status "$id" outcome)"
+    ctl letter "$id" | grep -q "定级明显不准确" || fail "letter C lacks the finding"
+    wait_panel "$id" scheduled
+    mapfile -t seated < <(ctl panel show "$id" | sed -n 's/^expert: //p')
+    check "experts seated" 3 "${#seated[@]}"
+    # experts with a conflict never sit (employer / declared)
+    for e in "${seated[@]}"; do
+        case "$e" in E03 | E05) fail "conflicted expert $e was seated" ;; esac
+    done
+    if ctl panel opinion "$id" E03 confirm "not mine" >/dev/null 2>&1; then
+        fail "an expert not seated could give an opinion"
+    fi
+    ctl panel opinion "$id" "${seated[0]}" adjust 3 "社会秩序严重损害" >/dev/null
+    if ctl panel opinion "$id" "${seated[0]}" adjust 3 "again" >/dev/null 2>&1; then
+        fail "an expert gave two opinions"
+    fi
+    ctl panel opinion "$id" "${seated[1]}" adjust 3 "应为第三级" >/dev/null
+    wait_panel "$id" decided
+    wait_state "$id" accepted
+    check outcome A "$(status "$id" outcome)"
+    check level 3 "$(status "$id" level)"
+    check proposed_level 2 "$(status "$id" proposed_level)"
+    ctl letter "$id" | grep -q "专家组" || fail "letter A lacks the panel's decision"
+    audit_is "$id" 7 filing.received case.decided panel.scheduled \
+        panel.opinion panel.opinion panel.decided case.decided
+    ;;
+insist)
+    id=$(submit "$EX/filing-insist.json")
+    wait_state "$id" panel
+    wait_panel "$id" scheduled
+    ctl insist "$id" "我单位坚持原定级并承担相应责任" >/dev/null ||
+        fail "insist refused"
+    wait_state "$id" accepted
+    check level 2 "$(status "$id" level)"
+    ctl status "$id" | grep -q "^liability_notice: 我单位坚持" ||
+        fail "no liability notice recorded"
+    ctl letter "$id" | grep -q "定级责任告知" || fail "letter lacks the liability notice"
+    wait_panel "$id" withdrawn
+    audit_is "$id" 6 filing.received case.decided panel.scheduled \
+        unit.insisted case.decided panel.withdrawn
+    ;;
+no_quorum)
+    id=$(submit "$EX/filing-misgraded.json")
+    wait_state "$id" escalated
+    ctl status "$id" | grep -q "^panel: .*no quorum" || fail "no escalation reason"
+    ctl panel show "$id" | grep -q "^state: escalated" || fail "panel did not escalate"
+    deadline=$(status "$id" deadline | cut -c1-10)
+    [ -n "$deadline" ] || fail "an escalated case must have a running clock"
+    echo "ok: escalated, review deadline $deadline"
+    # Later: the office has not acted; the watch records the breach.
+    kill -TERM "$(cat "$W/review.pid")"
+    sleep 1
+    TODAY=2026-12-31
+    region_start_one review "$BIN/services/review/mlps-review" \
+        --listen="tcp://127.0.0.1:$P_REVIEW_IN" --api="$MLPS_REVIEW" \
+        --peers="panel=tcp://127.0.0.1:$P_PANEL_IN;audit=tcp://127.0.0.1:$P_AUDIT_IN" \
+        --review.calendar="$ROOT/services/review/calendar/cn-2026.txt" \
+        --review.watch-ms=200
+    for _ in $(seq 1 100); do
+        [ "$(status "$id" breached 2>/dev/null || true)" = yes ] && break
+        sleep 0.1
+    done
+    check breached yes "$(status "$id" breached)"
+    audit_is "$id" 5 filing.received case.decided panel.escalated \
+        case.escalated deadline.breached
+    ;;
+duplicate)
+    id=$(submit "$EX/filing-level2.json")
+    wait_state "$id" accepted
+    out=$(ctl submit "$EX/filing-level2.json")
+    check "tracking id of the resend" "$id" "$(echo "$out" | field tracking_id)"
+    check duplicate yes "$(echo "$out" | field duplicate)"
+    check "filings stored" 1 "$(region_sql 'SELECT count(*) FROM intake.filings')"
+    audit_is "$id" 2 filing.received case.decided
+    ;;
+invalid)
+    set +e
+    out=$(ctl submit "$EX/filing-invalid.json" 2>&1)
+    rc=$?
+    set -e
+    echo "$out"
+    check "exit code" 1 "$rc"
+    echo "$out" | grep -q "^error: unit.credit_code: " || fail "credit code not named"
+    echo "$out" | grep -q "^error: grading.final_level: " || fail "final level not named"
+    # well-formed JSON, wrong fields: the intake service names each
+    set +e
+    out=$(ctl submit "$EX/filing-invalid-fields.json" 2>&1)
+    rc=$?
+    set -e
+    echo "$out"
+    check "exit code" 1 "$rc"
+    for f in unit.credit_code unit.region_code 'unit.contacts\[0\].phone' \
+        system.go_live_date grading.final_level grading.graded_on \
+        'materials\[2\].kind' 'materials\[3\].sha256'; do
+        echo "$out" | grep -q "^error: $f: " || fail "intake did not name $f"
+    done
+    check "filings stored" 0 "$(region_sql 'SELECT count(*) FROM intake.filings')"
+    check "messages sent" 0 "$(region_sql 'SELECT count(*) FROM intake.outbox')"
+    ctl audit verify | grep -q '^audit verify: ok' || fail "audit does not verify"
+    ;;
+*)
+    fail "unknown scenario"
+    ;;
+esac
+ok=1
+echo "e2e $SCENARIO: passed"
