@@ -260,7 +260,8 @@ s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, s_item_t **items, int n)
                         4, params, &err);
     int nnew = r ? PQntuples(r) : 0;
     char **fresh = calloc((size_t) nnew + 1, sizeof *fresh);
-    if (err == 0 && fresh == NULL)
+    bool *claimed = calloc((size_t) nnew + 1, sizeof *claimed);
+    if (err == 0 && (fresh == NULL || claimed == NULL))
         err = CMN_ENOMEM;
     for (int i = 0; err == 0 && i < nnew; i++)
         fresh[i] = PQgetvalue(r, i, 0);
@@ -273,11 +274,11 @@ s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, s_item_t **items, int n)
             continue;
         char **hit =
             bsearch(&mid, fresh, (size_t) nnew, sizeof *fresh, s_str_cmp);
-        if (hit == NULL || (*hit)[0] == '\0') {
+        if (hit == NULL || claimed[hit - fresh]) {
             err = s_seen(c, it);
             continue;
         }
-        (*hit)[0] = '\0'; /* claimed: a second copy is a duplicate */
+        claimed[hit - fresh] = true; /* a second copy is a duplicate */
         it->reason[0] = '\0';
         err = s_handler(ib, it->m)->apply(c, it->m, ib->opts.arg, it->reason,
                                           sizeof it->reason);
@@ -285,6 +286,7 @@ s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, s_item_t **items, int n)
             it->status = MLPS__V1__ACK__STATUS__APPLIED;
     }
     free(fresh);
+    free(claimed);
     PQclear(r);
     for (int k = 0; k < 4; k++)
         free(arr[k].buf);

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# tworecv.sh BIN - two replicas of a receiving service share one stream and
-# one schema; nothing is applied twice, even when a slow replica lets leases
-# run out and the same message reaches both.
+# tworecv.sh BIN - two replicas of a sending service share one outbox, and
+# two replicas of a receiving service share one stream and one schema;
+# nothing is applied twice, even when a slow replica lets leases run out and
+# the same message reaches both receivers.
 BIN=$(cd "$1" && pwd)
 N=3000
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/lib.sh"
 
 W=$(kt_workdir tworecv)
-trap 'kill -9 ${R1:-} ${R2:-} ${SPID:-} 2>/dev/null || true; kt_pg_stop \
-      immediate 2>/dev/null || true' EXIT
+trap 'kill -9 ${R1:-} ${R2:-} ${S1:-} ${S2:-} 2>/dev/null || true; \
+      kt_pg_stop immediate 2>/dev/null || true' EXIT
 kt_pg_start
 P1=$(kt_free_port)
 P2=$(kt_free_port)
@@ -23,27 +24,34 @@ for i in 1 2; do
         --inbox.batch=50 >"$W/recv$i.log" 2>&1 &
     eval "R$i=$!"
 done
-"$BIN/kt_send" --db.url="$(kt_url ktsend_svc)" --db.admin-url="$ADMIN" \
-    --peers="ktrecv=tcp://127.0.0.1:$P1,tcp://127.0.0.1:$P2" \
-    --kt.total=$N --kt.batch=500 --kt.interval-ms=10 --outbox.lease-ms=150 \
-    --outbox.batch=200 >"$W/send.log" 2>&1 &
-SPID=$!
+for i in 1 2; do
+    "$BIN/kt_send" --db.url="$(kt_url ktsend_svc)" --db.admin-url="$ADMIN" \
+        --peers="ktrecv=tcp://127.0.0.1:$P1,tcp://127.0.0.1:$P2" \
+        --kt.total=$N --kt.batch=500 --kt.interval-ms=10 \
+        --outbox.lease-ms=150 --outbox.batch=200 >"$W/send$i.log" 2>&1 &
+    eval "S$i=$!"
+done
 ok=1
 kt_wait_drained $N 180 || { echo "FAIL: did not drain" >&2; ok=0; }
 read -r sent applied lost twice failed < <(kt_counts)
-kill -TERM $R1 $R2 $SPID
-wait $R1 $R2 $SPID || true
+kill -TERM $R1 $R2 $S1 $S2
+wait $R1 $R2 $S1 $S2 || true
 a1=$(grep -o 'inbox stats.*' "$W/recv1.log" | sed 's/.* applied=\([0-9]*\).*/\1/')
 a2=$(grep -o 'inbox stats.*' "$W/recv2.log" | sed 's/.* applied=\([0-9]*\).*/\1/')
 d1=$(grep -o 'inbox stats.*' "$W/recv1.log" | sed 's/.*duplicates=\([0-9]*\).*/\1/')
 d2=$(grep -o 'inbox stats.*' "$W/recv2.log" | sed 's/.*duplicates=\([0-9]*\).*/\1/')
+s1=$(grep -o 'outbox stats.*' "$W/send1.log" | sed 's/.* sent=\([0-9]*\).*/\1/')
+s2=$(grep -o 'outbox stats.*' "$W/send2.log" | sed 's/.* sent=\([0-9]*\).*/\1/')
 echo "two-receivers: sent=$sent applied=$applied lost=$lost" \
     "applied_twice=$twice replica1_applied=${a1:-?} replica2_applied=${a2:-?}" \
-    "duplicates_refused=$((${d1:-0} + ${d2:-0}))"
+    "duplicates_refused=$((${d1:-0} + ${d2:-0}))" \
+    "sender1_sent=${s1:-?} sender2_sent=${s2:-?}"
 [ "$sent" = $N ] && [ "$applied" = $N ] && [ "$lost" = 0 ] &&
     [ "$twice" = 0 ] || ok=0
 [ "${a1:-0}" -gt 0 ] && [ "${a2:-0}" -gt 0 ] ||
     { echo "FAIL: one replica applied nothing" >&2; ok=0; }
+[ "${s1:-0}" -gt 0 ] && [ "${s2:-0}" -gt 0 ] ||
+    { echo "FAIL: one sender replica sent nothing" >&2; ok=0; }
 [ $((${a1:-0} + ${a2:-0})) = $N ] ||
     { echo "FAIL: replicas applied $a1 + $a2, not $N" >&2; ok=0; }
 [ $ok = 1 ] && rm -rf "$W"
