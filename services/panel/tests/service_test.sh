@@ -1,0 +1,356 @@
+#!/usr/bin/env bash
+# service_test.sh BIN - mlps-panel end to end on a private PostgreSQL
+# cluster. pnl_fake stands in for review and audit (it applies what it gets
+# through the runtime's inbox, so case versions are checked), pnl_send
+# stands in for review's sending side, pnl_ask is the API client.
+#
+# The date is pinned to Monday 2026-03-02, so sessions (Thursdays) are
+# 03-05, 03-12, 03-19, 03-26 ... The experts are deploy/region/experts.json:
+# 102 works for unit 11110108000012345A, 103 declared a conflict with
+# 91110108MA01ABCD1E, 104 cannot sit on 03-05 and 03-19.
+BIN=$(cd "$1" && pwd)
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$ROOT/tests/killtest/lib.sh"
+
+W=$(kt_workdir panel)
+EXPERTS="$ROOT/deploy/region/experts.json"
+PANEL_PID="" FAKE_PID=""
+cleanup() {
+    kill -9 ${PANEL_PID:+"$PANEL_PID"} ${FAKE_PID:+"$FAKE_PID"} 2>/dev/null || true
+    kt_pg_stop immediate 2>/dev/null || true
+}
+trap cleanup EXIT
+
+kt_pg_start
+ADMIN=$(kt_url mlps_admin)
+H=tcp://127.0.0.1
+
+# Ports below the kernel's ephemeral range (32768 up), so that no outgoing
+# connection takes one between the probe and the bind; and away from the
+# clusters' (20000 up).
+free_port() {
+    local p
+    for _ in $(seq 1 200); do
+        p=$((12000 + RANDOM % 8000))
+        case " $* " in *" $p "*) continue ;; esac
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+P_IN=$(free_port)
+P_API=$(free_port "$P_IN")
+P_REVIEW=$(free_port "$P_IN" "$P_API")
+P_AUDIT=$(free_port "$P_IN" "$P_API" "$P_REVIEW")
+PEERS="review=$H:$P_REVIEW;audit=$H:$P_AUDIT"
+
+failed=0
+pass() { echo "ok   $1"; }
+fail() {
+    echo "FAIL $1" >&2
+    failed=$((failed + 1))
+}
+# expect NAME GOT WANT
+expect() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got [$2], want [$3]"; fi; }
+# has NAME TEXT NEEDLE / hasnt NAME TEXT NEEDLE
+has() { case "$2" in *"$3"*) pass "$1" ;; *) fail "$1: [$2] lacks [$3]" ;; esac; }
+hasnt() { case "$2" in *"$3"*) fail "$1: [$2] has [$3]" ;; *) pass "$1" ;; esac; }
+# key=value line of a pnl_ask reply
+val() { printf '%s\n' "$1" | sed -n "s/^$2=//p" | head -1; }
+# wait_sql SECONDS SQL: until the query prints t
+wait_sql() {
+    local deadline=$((SECONDS + $1))
+    while [ $SECONDS -lt $deadline ]; do
+        [ "$(kt_sql "$2" 2>/dev/null)" = t ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# eventually NAME SECONDS SQL: a check that passes once the query prints t
+eventually() {
+    local name=$1
+    shift
+    if wait_sql "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+ask() { "$BIN/pnl_ask" "$H:$P_API" "$@"; }
+send() {
+    "$BIN/pnl_send" --db.url="$(kt_url pnlsend_svc)" --db.admin-url="$ADMIN" \
+        --peers="panel=$H:$P_IN" --outbox.poll-ms=20 --outbox.lease-ms=300 \
+        --log.level=warn -- "$@" 2>>"$W/send.log"
+}
+start_panel() {
+    "$BIN/mlps-panel" --db.url="$(kt_url panel_svc)" --db.admin-url="$ADMIN" \
+        --office=110100 --panel.experts="$EXPERTS" --listen="$H:$P_IN" \
+        --api="$H:$P_API" --peers="$PEERS" --outbox.poll-ms=20 \
+        --outbox.lease-ms=500 --clock.today=2026-03-02 "$@" \
+        >>"$W/panel.log" 2>&1 &
+    PANEL_PID=$!
+    local deadline=$((SECONDS + 30))
+    while [ $SECONDS -lt $deadline ]; do
+        kill -0 "$PANEL_PID" 2>/dev/null ||
+            { echo "mlps-panel exited; see $W/panel.log" >&2; exit 1; }
+        [ "$(val "$(ask show PING 2>/dev/null)" code)" = not_found ] && return 0
+        sleep 0.2
+    done
+    echo "mlps-panel did not answer; see $W/panel.log" >&2
+    exit 1
+}
+# Until the panel's outbox holds nothing undelivered.
+drained() {
+    wait_sql 15 "SELECT NOT EXISTS (SELECT 1 FROM panel.outbox WHERE
+        delivered_at IS NULL AND failed_reason IS NULL)" ||
+        fail "the panel's outbox did not drain"
+}
+stop_panel() {
+    drained
+    kill -TERM "$PANEL_PID"
+    local rc=0
+    wait "$PANEL_PID" || rc=$?
+    PANEL_PID=""
+    expect "mlps-panel stops cleanly on SIGTERM" "$rc" 0
+}
+
+echo "--- start-up refusals"
+# refused NAME NEEDLE... OPTIONS: start-up must fail and the log say why.
+refused() {
+    local name=$1 needle=$2 needle2=$3 out rc=0
+    shift 3
+    out=$(timeout 20 "$BIN/mlps-panel" --db.url="$(kt_url panel_svc)" "$@" 2>&1) || rc=$?
+    if [ $rc = 0 ] || [ $rc = 124 ]; then
+        fail "$name: exit status $rc"
+        return
+    fi
+    has "$name (log)" "$out" "$needle"
+    has "$name (log names it)" "$out" "$needle2"
+}
+refused "even quorum is refused" "quorum" "odd" --peers="$PEERS" \
+    --panel.experts="$EXPERTS" --panel.quorum=4
+refused "bad weekday is refused" "panel.weekday" "thirsday" --peers="$PEERS" \
+    --panel.experts="$EXPERTS" --panel.weekday=thirsday
+refused "peers without audit are refused" "peers" "audit" \
+    --peers="review=$H:$P_REVIEW" --panel.experts="$EXPERTS"
+sed 's/"2026-03-19"/"2026-02-30"/' "$EXPERTS" >"$W/bad-date.json"
+refused "bad date in the experts file" "$W/bad-date.json" \
+    "experts[3].unavailable[1]" --peers="$PEERS" \
+    --panel.experts="$W/bad-date.json"
+sed 's/"employer_code": "11110108000012345A"/"employer_cod": "x"/' \
+    "$EXPERTS" >"$W/bad-key.json"
+refused "unknown field in the experts file" "experts[1]: unknown field" \
+    "employer_cod" --peers="$PEERS" \
+    --panel.experts="$W/bad-key.json"
+sed 's/"id": 107/"id": 101/' "$EXPERTS" >"$W/dup-id.json"
+refused "duplicate expert id" "experts[6].id" "also experts[0].id" \
+    --peers="$PEERS" --panel.experts="$W/dup-id.json"
+printf '{"experts": [\n  {"id": 1, "name": }\n]}\n' >"$W/syntax.json"
+refused "JSON syntax error" "$W/syntax.json" "line 2" --peers="$PEERS" \
+    --panel.experts="$W/syntax.json"
+
+echo "--- start: experts loaded, fake review and audit"
+"$BIN/pnl_fake" --db.url="$(kt_url pnlfake_svc)" --db.admin-url="$ADMIN" \
+    --listen="$H:$P_REVIEW,$H:$P_AUDIT" >>"$W/fake.log" 2>&1 &
+FAKE_PID=$!
+for _ in $(seq 1 100); do
+    grep -q 'msg="started"' "$W/fake.log" 2>/dev/null && break
+    kill -0 "$FAKE_PID" 2>/dev/null ||
+        { echo "pnl_fake exited; see $W/fake.log" >&2; exit 1; }
+    sleep 0.1
+done
+start_panel
+expect "7 experts active" "$(kt_sql "SELECT count(*) FROM panel.experts WHERE active")" 7
+eventually "experts loaded: one audit event" 10 \
+    "SELECT count(*) = 1 FROM pnlfake.audit WHERE action = 'panel.experts'"
+
+echo "--- scheduling: conflicts excluded, panel rotates"
+out=$(send "referral:PNL-T1:11110108000012345A:3:2:2026-03-02:1")
+expect "T1 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T1 v1"
+out=$(send "referral:PNL-T2:91110108MA01ABCD1E:2:3:2026-03-02:1")
+expect "T2 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T2 v1"
+t1=$(ask show PNL-T1)
+expect "T1 scheduled" "$(val "$t1" state)" scheduled
+expect "T1 at the first Thursday after the referral" "$(val "$t1" session)" 2026-03-05
+expect "T1 quorum: never-sat first, then least recently sat" "$(val "$t1" experts)" "103,101,105"
+hasnt "T1 without 102 (works for the unit)" ",$(val "$t1" experts)," ",102,"
+hasnt "T1 without 104 (unavailable 03-05)" ",$(val "$t1" experts)," ",104,"
+t2=$(ask show PNL-T2)
+expect "T2 quorum rotates to others" "$(val "$t2" experts)" "102,106,107"
+hasnt "T2 without 103 (declared conflict)" ",$(val "$t2" experts)," ",103,"
+wait_sql 10 "SELECT count(*) = 2 FROM pnlfake.audit WHERE action = 'panel.scheduled'" ||
+    fail "panel.scheduled audit events missing"
+expect "T1 audit outcome names session and experts" \
+    "$(kt_sql "SELECT outcome FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.scheduled'")" \
+    "session 2026-03-05: 103,101,105"
+
+echo "--- opinions on T2 (proposed level 2)"
+r=$(ask opinion PNL-T2 101 adjust 3 "不在本案")
+expect "non-seated expert: not_found" "$(val "$r" code)" not_found
+hasnt "not_found says nothing about the case" "$r" "PNL-T2"
+expect "unknown expert: not_found" "$(val "$(ask opinion PNL-T2 999 confirm 0 x)" code)" not_found
+expect "malformed expert id: not_found" "$(val "$(ask opinion PNL-T2 1x2 confirm 0 x)" code)" not_found
+expect "unknown case: not_found" "$(val "$(ask opinion PNL-NONE 102 confirm 0 x)" code)" not_found
+r=$(ask opinion PNL-T2 107 adjust 9 "")
+expect "bad level and no reasons: invalid" "$(val "$r" code)" invalid
+has "invalid names level" "$r" "error=level: must be a level from 1 to 5"
+has "invalid names reasons" "$r" "error=reasons: are required when adjusting"
+r=$(ask opinion PNL-T2 107 adjust 2 "与原定级相同")
+has "adjusting to the proposed level: invalid level" "$r" "error=level: 2 is the proposed level"
+r=$(ask opinion PNL-T2 107 none 0 "")
+has "no verdict: invalid verdict" "$r" "error=verdict: must be CONFIRM or ADJUST"
+r=$(ask opinion PNL-T2 107 confirm 4 "")
+has "confirm with another level: invalid level" "$r" "error=level: must be 0 or the proposed level 2"
+r=$(ask opinion PNL-T2 102 adjust 3 "承载全区政务数据，遭破坏将严重损害社会秩序")
+expect "first opinion recorded" "$(val "$r" ok)" true
+has "first opinion: pending" "$(val "$r" detail)" "pending: 1 of 3"
+r=$(ask opinion PNL-T2 102 confirm 0 "改变主意")
+expect "second opinion of one expert: conflict" "$(val "$r" code)" conflict
+has "conflict says why" "$(val "$r" message)" "already gave an opinion"
+r=$(ask opinion PNL-T2 106 adjust 3 "系统服务中断将影响公共利益")
+expect "second expert's opinion recorded" "$(val "$r" ok)" true
+has "two of three adjust to 3: decided" "$(val "$r" detail)" "adjusted to level 3 by 2 of 3"
+r=$(ask opinion PNL-T2 107 confirm 0 "")
+expect "opinion after the decision: conflict" "$(val "$r" code)" conflict
+eventually "PanelDecision reached review" 10 \
+    "SELECT count(*) = 1 FROM pnlfake.got WHERE tracking_id = 'PNL-T2'"
+expect "PanelDecision fields" \
+    "$(kt_sql "SELECT type, source, case_version, verdict, level, session_date, experts, majority FROM pnlfake.got WHERE tracking_id = 'PNL-T2'")" \
+    "mlps.v1.PanelDecision|panel|1|ADJUST|3|2026-03-05|3|2"
+expect "PanelDecision reasons: the majority's, joined" \
+    "$(kt_sql "SELECT reasons FROM pnlfake.got WHERE tracking_id = 'PNL-T2'")" \
+    "承载全区政务数据，遭破坏将严重损害社会秩序; 系统服务中断将影响公共利益"
+t2=$(ask show PNL-T2)
+expect "T2 decided" "$(val "$t2" state)" decided
+expect "T2 keeps its experts" "$(val "$t2" experts)" "102,106,107"
+has "T2 detail: decision summary" "$(val "$t2" detail)" "adjusted to level 3"
+expect "seated experts' last_sat is the session" \
+    "$(kt_sql "SELECT string_agg(id || ':' || last_sat, ',' ORDER BY id) FROM panel.experts WHERE id IN (102, 106, 107)")" \
+    "102:2026-03-05,106:2026-03-05,107:2026-03-05"
+
+echo "--- no majority on T1 (proposed level 3): another session"
+r=$(ask opinion PNL-T1 103 confirm 0 "定级依据充分")
+has "T1 first opinion pending" "$(val "$r" detail)" "pending"
+r=$(ask opinion PNL-T1 101 adjust 2 "仅影响单位自身")
+has "T1 second opinion still pending" "$(val "$r" detail)" "pending: 2 of 3"
+r=$(ask opinion PNL-T1 105 adjust 4 "涉及全市人口数据")
+expect "T1 third opinion recorded" "$(val "$r" ok)" true
+has "confirm / 2 / 4: no majority" "$(val "$r" detail)" "no majority"
+has "rescheduled to the next Thursday" "$(val "$r" detail)" "session 2026-03-12"
+t1=$(ask show PNL-T1)
+expect "T1 scheduled again" "$(val "$t1" state)/$(val "$t1" session)" scheduled/2026-03-12
+expect "T1 new quorum (104 available now, never sat)" "$(val "$t1" experts)" "104,101,103"
+expect "T1 rounds" \
+    "$(kt_sql "SELECT string_agg(round || ':' || outcome, ',' ORDER BY round) FROM panel.rounds WHERE tracking_id = 'PNL-T1'")" \
+    "1:no_majority,2:open"
+eventually "panel.rescheduled audit event" 10 \
+    "SELECT count(*) = 1 FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.rescheduled'"
+expect "nothing sent to review for a reschedule" \
+    "$(kt_sql "SELECT count(*) FROM pnlfake.got WHERE tracking_id = 'PNL-T1'")" 0
+
+echo "--- withdrawal, ordering, duplicates, refusals"
+out=$(send "referral:PNL-T5:12110105000000012K:3:2:2026-03-02:1")
+expect "T5 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T5 v1"
+expect "T5 scheduled" "$(val "$(ask show PNL-T5)" state)" scheduled
+out=$(send "withdrawal:PNL-T5:2")
+expect "T5 withdrawal delivered" "$out" "delivered mlps.v1.PanelWithdrawal PNL-T5 v2"
+t5=$(ask show PNL-T5)
+expect "T5 withdrawn, no experts" "$(val "$t5" state)/$(val "$t5" experts)" withdrawn/
+expect "T5 seats released, booking freed" \
+    "$(kt_sql "SELECT string_agg(DISTINCT s.state, ',') || '/' || r.outcome FROM panel.seats s JOIN panel.rounds r USING (tracking_id, round) WHERE tracking_id = 'PNL-T5' GROUP BY r.outcome")" \
+    "released/withdrawn"
+out=$(send "withdrawal:PNL-T6:2" "referral:PNL-T6:12110105000000012K:3:2:2026-03-02:1")
+has "v2 before v1: both applied" "$out" "delivered mlps.v1.PanelWithdrawal PNL-T6 v2"
+expect "T6 withdrawn after its referral" "$(val "$(ask show PNL-T6)" state)" withdrawn
+out=$(send "withdrawal:PNL-T2:2")
+expect "withdrawal of a decided case is applied" "$out" "delivered mlps.v1.PanelWithdrawal PNL-T2 v2"
+expect "... and changes nothing" "$(val "$(ask show PNL-T2)" state)" decided
+drained
+n=$(kt_sql "SELECT count(*) FROM pnlfake.audit")
+out=$(send "referral:PNL-T2:91110108MA01ABCD1E:2:3:2026-03-02:0")
+expect "duplicate referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T2 v0"
+expect "duplicate referral changes nothing" "$(val "$(ask show PNL-T2)" state)" decided
+drained
+expect "duplicate referral: no audit event" "$(kt_sql "SELECT count(*) FROM pnlfake.audit")" "$n"
+rc=0
+out=$(send "referral:PNL-BAD1:91110108MA01ABCD1E:0:3:2026-03-02:1" \
+    "referral:PNL-BAD2:91110108MA01ABCD1E:2:3:2026-02-30:1" \
+    "referral:PNL-BAD3: :2:3:2026-03-02:1" "withdrawal:PNL-NOPE:1") || rc=$?
+expect "refused messages: sender sees failures" "$rc" 3
+has "bad level refused, field named" "$out" 'PNL-BAD1 v1: field "proposed_level"'
+has "bad date refused, field named" "$out" 'PNL-BAD2 v1: field "referred_on"'
+has "blank unit code refused, field named" "$out" 'PNL-BAD3 v1: field "unit_credit_code"'
+has "withdrawal of an unknown case refused" "$out" 'PNL-NOPE v1: field "tracking_id"'
+expect "refused referrals store nothing" \
+    "$(kt_sql "SELECT count(*) FROM panel.cases WHERE tracking_id LIKE 'PNL-BAD%'")" 0
+stop_panel
+
+echo "--- too few experts (quorum 7): escalation"
+start_panel --panel.quorum=7
+out=$(send "referral:PNL-T3:12110105000000012K:3:2:2026-03-02:1")
+expect "T3 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T3 v1"
+out=$(send "referral:PNL-T4:11110108000012345A:3:2:2026-03-02:1")
+expect "T4 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T4 v1"
+t3=$(ask show PNL-T3)
+expect "T3 escalated" "$(val "$t3" state)/$(val "$t3" session)/$(val "$t3" experts)" \
+    escalated/2026-03-05/
+has "T3 reason: the shortfall" "$(val "$t3" detail)" "7 experts needed, 6 of 7 eligible"
+has "T3 reason: who is excluded" "$(val "$t3" detail)" "unavailable on 2026-03-05"
+has "T3 reason: the earliest session that would do" "$(val "$t3" detail)" \
+    "the earliest session with room and a quorum is 2026-03-12"
+eventually "PanelEscalation reached review twice" 10 \
+    "SELECT count(*) = 2 FROM pnlfake.got WHERE type = 'mlps.v1.PanelEscalation'"
+expect "T3 escalation fields" \
+    "$(kt_sql "SELECT source, case_version, session_date FROM pnlfake.got WHERE tracking_id = 'PNL-T3'")" \
+    "panel|1|2026-03-05"
+r4=$(kt_sql "SELECT reason FROM pnlfake.got WHERE tracking_id = 'PNL-T4'")
+has "T4 reason: works for the filing unit" "$r4" 'expert 102 "李秀英" (works for the filing unit)'
+has "T4 reason: no session within the horizon" "$r4" "no session among the next 8 has room and a quorum"
+eventually "escalations audited" 10 \
+    "SELECT count(*) = 2 FROM pnlfake.audit WHERE action = 'panel.escalated'"
+out=$(send "withdrawal:PNL-T3:2")
+expect "an escalated case can be withdrawn" "$(val "$(ask show PNL-T3)" state)" withdrawn
+stop_panel
+
+echo "--- a session over with opinions missing goes to another session"
+start_panel --clock.today=2026-03-20 --panel.watch-ms=200
+eventually "T1 moved on from 03-12 to 03-26" 15 \
+    "SELECT session_date = '2026-03-26' FROM panel.cases WHERE tracking_id = 'PNL-T1'"
+t1=$(ask show PNL-T1)
+expect "T1 round 3" "$(kt_sql "SELECT round FROM panel.cases WHERE tracking_id = 'PNL-T1'")" 3
+r=$(ask opinion PNL-T1 "$(val "$t1" experts | cut -d, -f1)" confirm 0 "")
+has "opinions go to the new round" "$(val "$r" detail)" "pending: 1 of 3"
+eventually "the move is audited" 10 \
+    "SELECT count(*) = 2 FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.rescheduled'"
+has "the move says why" \
+    "$(kt_sql "SELECT string_agg(outcome, ' | ') FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.rescheduled'")" \
+    "session 2026-03-12 is over with opinions missing"
+stop_panel
+
+echo "--- everything delivered, every change audited once"
+expect "panel outbox drained, nothing refused" \
+    "$(kt_sql "SELECT count(*) FILTER (WHERE delivered_at IS NULL), count(*) FILTER (WHERE failed_reason IS NOT NULL) FROM panel.outbox")" \
+    "0|0"
+expect "experts loaded once over three starts" \
+    "$(kt_sql "SELECT count(*) FROM pnlfake.audit WHERE action = 'panel.experts'")" 1
+expect "audit actions" \
+    "$(kt_sql "SELECT string_agg(action || '=' || n, ',' ORDER BY action) FROM (SELECT action, count(*) n FROM pnlfake.audit GROUP BY action) a")" \
+    "panel.decided=1,panel.escalated=2,panel.experts=1,panel.opinion=6,panel.rescheduled=2,panel.scheduled=4,panel.withdrawn=3"
+expect "audit events come from the panel of office 110100" \
+    "$(kt_sql "SELECT string_agg(DISTINCT service || '/' || office, ',') FROM pnlfake.audit")" \
+    "panel/110100"
+expect "opinion actors are experts" \
+    "$(kt_sql "SELECT string_agg(actor, ',' ORDER BY actor) FROM pnlfake.audit WHERE action = 'panel.opinion' AND case_id = 'PNL-T2'")" \
+    "expert:102,expert:106"
+expect "panel_svc cannot delete" \
+    "$(psql -qAtX "$(kt_url panel_svc)" -c "DELETE FROM panel.opinions" 2>&1 | grep -c 'permission denied')" 1
+
+kill -TERM "$FAKE_PID" 2>/dev/null || true
+wait "$FAKE_PID" 2>/dev/null || true
+FAKE_PID=""
+if [ $failed -gt 0 ]; then
+    echo "panel service test: $failed check(s) failed; logs in $W" >&2
+    exit 1
+fi
+echo "panel service test: all checks passed"
+[ -n "${PNL_KEEP_LOGS:-}" ] || rm -rf "$W" # keep them with PNL_KEEP_LOGS=1
