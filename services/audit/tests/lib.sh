@@ -1,0 +1,111 @@
+# lib.sh - helpers for the audit service's shell tests (sourced).
+# Needs: BIN (dir with mlps-audit, aud_emit, aud_call), ROOT (project root).
+set -euo pipefail
+umask 022
+
+# A fresh work dir under the build tree, readable by the cluster's user.
+aud_workdir() {
+    local w="$BIN/../../tmp/$1-$$"
+    rm -rf "$w"
+    mkdir -p "$w"
+    (cd "$w" && pwd)
+}
+
+aud_free_port() {
+    local p
+    for _ in $(seq 1 200); do
+        p=$((40000 + RANDOM % 20000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# aud_start_audit LOG [OPTION...]: starts mlps-audit (as audit_svc,
+# migrating as the admin) on a free inbox port and a free API port and
+# waits until it has started; when another process took a port first, tries
+# other ports. Sets AUD_PID, AUD_PORT and AUD_API (an endpoint).
+aud_start_audit() {
+    local log=$1
+    shift
+    for _ in 1 2 3 4 5; do
+        AUD_PORT=$(aud_free_port)
+        AUD_API="tcp://127.0.0.1:$(aud_free_port)"
+        "$BIN/mlps-audit" --db.url="$(aud_url audit_svc)" \
+            --db.admin-url="$(aud_url mlps_admin)" \
+            --listen="tcp://127.0.0.1:$AUD_PORT" --api="$AUD_API" "$@" \
+            >"$log" 2>&1 &
+        AUD_PID=$!
+        for _ in $(seq 1 300); do
+            grep -q 'msg="started"' "$log" && return 0
+            kill -0 "$AUD_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$AUD_PID" 2>/dev/null || true
+        wait "$AUD_PID" 2>/dev/null || true
+        echo "mlps-audit did not start: $(tail -1 "$log")" >&2
+    done
+    return 1
+}
+
+aud_pg_start() { "$ROOT/deploy/pgcluster.sh" start "$W/pg" >/dev/null; }
+aud_pg_stop() { "$ROOT/deploy/pgcluster.sh" stop "$W/pg" "${1:-fast}"; }
+aud_url() { echo "host=127.0.0.1 port=$(cat "$W/pg/port") dbname=mlps user=$1"; }
+aud_sql() { psql -qAtX -v ON_ERROR_STOP=1 "$(aud_url mlps_admin)" -c "$1"; }
+
+# aud_wait_drained N SECONDS: until N events were made and every outbox row
+# was acknowledged (applied or refused for good).
+aud_wait_drained() {
+    local n=$1 deadline=$((SECONDS + $2)) out
+    while [ $SECONDS -lt $deadline ]; do
+        out=$(aud_sql "SELECT (SELECT count(*) FROM audemit.sent) = $n AND
+              NOT EXISTS (SELECT 1 FROM audemit.outbox WHERE delivered_at IS
+              NULL AND failed_reason IS NULL)" 2>/dev/null || true)
+        [ "$out" = t ] && return 0
+        sleep 0.3
+    done
+    return 1
+}
+
+# Prints "records seq_ok delivered in_chain missing extra refused":
+# records in the chain; 1 if seq is exactly 1..records; outbox rows
+# acknowledged as applied; of those, how many are in the chain (by event
+# id); how many are not; chain records no sender made; rows refused.
+aud_counts() {
+    aud_sql "SELECT (SELECT count(*) FROM audit.chain),
+        (SELECT (count(*) = coalesce(max(seq), 0) AND
+                 count(DISTINCT seq) = count(*))::int FROM audit.chain),
+        (SELECT count(*) FROM audemit.outbox WHERE failed_reason IS NULL),
+        (SELECT count(*) FROM audemit.outbox o JOIN audit.chain c
+            ON c.event_id = o.message_id WHERE o.failed_reason IS NULL),
+        (SELECT count(*) FROM audemit.outbox o WHERE o.failed_reason IS NULL
+            AND NOT EXISTS (SELECT 1 FROM audit.chain c
+                            WHERE c.event_id = o.message_id)),
+        (SELECT count(*) FROM audit.chain c WHERE NOT EXISTS
+            (SELECT 1 FROM audemit.outbox o WHERE o.message_id = c.event_id)),
+        (SELECT count(*) FROM audemit.outbox WHERE failed_reason IS NOT NULL)" |
+        tr '|' ' '
+}
+
+# The subcommand, as audit_svc. Prints its line; returns its exit code.
+aud_verify_cmd() { "$BIN/mlps-audit" verify --db.url="$(aud_url audit_svc)"; }
+
+# Counts a replica's "inbox stats" field from its log (0 if absent).
+aud_stat() {
+    local v
+    v=$(grep -o "inbox stats.*" "$1" | sed "s/.* $2=\([0-9]*\).*/\1/" | tail -1)
+    echo "${v:-0}"
+}
+
+# Fails (prints the first report) if a sanitizer complained in these logs.
+aud_sanitizer_clean() {
+    if grep -l "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" \
+        "$@" 2>/dev/null; then
+        grep -h -A12 "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" \
+            "$@" | head -40 >&2
+        return 1
+    fi
+    return 0
+}
