@@ -64,4 +64,5 @@ rows100=$(echo "$tps100 * 100" | bc -l)
 ratio=$(echo "$msgs / $rows100" | bc -l)
 printf 'bench-delivery: msgs_per_s=%.0f pgbench_tps_8c=%.0f pgbench_rows_per_s_100=%.0f ratio_to_rows=%.3f\n' \
     "$msgs" "$tps1" "$rows100" "$ratio"
+kt_pg_stop
 rm -rf "$W"

@@ -12,6 +12,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 W=$(kt_workdir hostile)
 trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; kt_pg_stop immediate \
       2>/dev/null || true' EXIT
+trap 'exit 143' TERM INT
 kt_pg_start
 PORT=$(kt_free_port)
 ADMIN=$(kt_url mlps_admin)
@@ -46,5 +47,5 @@ for reason in "exceeds the limit" "not a valid Envelope" \
     fi
 done
 grep -c "rejected frame" "$W/recv.log" | sed 's/^/hostile: rejected frames logged: /'
-[ $ok = 1 ] && rm -rf "$W"
+[ $ok = 1 ] && { kt_pg_stop; rm -rf "$W"; }
 [ $ok = 1 ]

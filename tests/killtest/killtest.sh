@@ -15,6 +15,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 W=$(kt_workdir killtest)
 trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; kt_pg_stop immediate \
       2>/dev/null || true' EXIT
+trap 'exit 143' TERM INT
 kt_pg_start
 PORT=$(kt_free_port)
 ADMIN=$(kt_url mlps_admin)
@@ -91,5 +92,5 @@ ok=1
     echo "FAIL: not enough kills" >&2
     ok=0
 }
-[ $ok = 1 ] && rm -rf "$W/pg"
+[ $ok = 1 ] && { kt_pg_stop; rm -rf "$W/pg"; }
 [ $ok = 1 ]

@@ -11,6 +11,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 W=$(kt_workdir tworecv)
 trap 'kill -9 ${R1:-} ${R2:-} ${S1:-} ${S2:-} 2>/dev/null || true; \
       kt_pg_stop immediate 2>/dev/null || true' EXIT
+trap 'exit 143' TERM INT
 kt_pg_start
 P1=$(kt_free_port)
 P2=$(kt_free_port)
@@ -54,5 +55,5 @@ echo "two-receivers: sent=$sent applied=$applied lost=$lost" \
     { echo "FAIL: one sender replica sent nothing" >&2; ok=0; }
 [ $((${a1:-0} + ${a2:-0})) = $N ] ||
     { echo "FAIL: replicas applied $a1 + $a2, not $N" >&2; ok=0; }
-[ $ok = 1 ] && rm -rf "$W"
+[ $ok = 1 ] && { kt_pg_stop; rm -rf "$W"; }
 [ $ok = 1 ]

@@ -1,0 +1,119 @@
+# region.sh - start and stop one office's services on this machine (sourced).
+#
+# Needs: ROOT (project root), BIN (build dir), W (work dir). Optional:
+# BASE (first port, default 7100), TODAY (pin the date, YYYY-MM-DD),
+# OFFICE (default 110100, the municipal office), EXTRA (extra options for
+# every service), REVIEW_OPTS, PANEL_OPTS.
+#
+# Ports, from BASE: intake api +1; review api +101, inbox +102;
+# panel api +201, inbox +202; audit api +301, inbox +302.
+set -euo pipefail
+umask 022
+
+region_ports() {
+    BASE=${BASE:-7100}
+    P_INTAKE_API=$((BASE + 1))
+    P_REVIEW_API=$((BASE + 101))
+    P_REVIEW_IN=$((BASE + 102))
+    P_PANEL_API=$((BASE + 201))
+    P_PANEL_IN=$((BASE + 202))
+    P_AUDIT_API=$((BASE + 301))
+    P_AUDIT_IN=$((BASE + 302))
+    local h=tcp://127.0.0.1
+    export MLPS_INTAKE="$h:$P_INTAKE_API" MLPS_REVIEW="$h:$P_REVIEW_API"
+    export MLPS_PANEL="$h:$P_PANEL_API" MLPS_AUDIT="$h:$P_AUDIT_API"
+}
+
+region_url() { echo "host=127.0.0.1 port=$(cat "$W/pg/port") dbname=mlps user=$1"; }
+region_sql() { psql -qAtX "$(region_url mlps_admin)" -c "$1"; }
+
+# region_start_one NAME BINARY ARGS...: starts a service, logs to $W/NAME.log
+region_start_one() {
+    local name=$1 bin=$2
+    shift 2
+    "$bin" --db.url="$(region_url "${name}_svc")" \
+        --db.admin-url="$(region_url mlps_admin)" \
+        --office="${OFFICE:-110100}" ${TODAY:+--clock.today="$TODAY"} \
+        ${EXTRA:-} "$@" >>"$W/$name.log" 2>&1 &
+    echo $! >"$W/$name.pid"
+}
+
+region_start() {
+    region_ports
+    mkdir -p "$W"
+    "$ROOT/deploy/pgcluster.sh" start "$W/pg" >/dev/null
+    local h=tcp://127.0.0.1
+    local audit="audit=$h:$P_AUDIT_IN"
+    region_start_one audit "$BIN/services/audit/mlps-audit" \
+        --listen="$h:$P_AUDIT_IN" --api="$h:$P_AUDIT_API"
+    region_start_one review "$BIN/services/review/mlps-review" \
+        --listen="$h:$P_REVIEW_IN" --api="$h:$P_REVIEW_API" \
+        --peers="panel=$h:$P_PANEL_IN;$audit" \
+        --review.calendar="$ROOT/services/review/calendar/cn-2026.txt" \
+        ${REVIEW_OPTS:-}
+    region_start_one panel "$BIN/services/panel/mlps-panel" \
+        --listen="$h:$P_PANEL_IN" --api="$h:$P_PANEL_API" \
+        --peers="review=$h:$P_REVIEW_IN;$audit" \
+        --panel.experts="${EXPERTS:-$ROOT/deploy/region/experts.json}" \
+        ${PANEL_OPTS:-}
+    region_start_one intake "$BIN/services/intake/mlps-intake" \
+        --api="$h:$P_INTAKE_API" --peers="review=$h:$P_REVIEW_IN;$audit"
+    region_wait_up
+}
+
+# Until every API answers (a lookup of a case that does not exist).
+region_wait_up() {
+    local ctl="$BIN/services/mlpsctl/mlpsctl" deadline=$((SECONDS + 60))
+    while [ $SECONDS -lt $deadline ]; do
+        local up=1 s
+        for s in intake review panel audit; do
+            kill -0 "$(cat "$W/$s.pid")" 2>/dev/null || {
+                echo "region: $s exited; see $W/$s.log" >&2
+                tail -5 "$W/$s.log" >&2
+                return 1
+            }
+        done
+        "$ctl" --timeout-ms=500 status PING >/dev/null 2>&1 || [ $? = 1 ] || up=0
+        "$ctl" --timeout-ms=500 panel show PING >/dev/null 2>&1 || [ $? = 1 ] || up=0
+        "$ctl" --timeout-ms=500 audit events PING >/dev/null 2>&1 || [ $? = 1 ] || up=0
+        [ $up = 1 ] && return 0
+        sleep 0.2
+    done
+    echo "region: services did not come up" >&2
+    return 1
+}
+
+# Until nothing is waiting in any outbox (every message delivered or failed).
+region_drain() {
+    local deadline=$((SECONDS + ${1:-60})) n
+    while [ $SECONDS -lt $deadline ]; do
+        n=$(region_sql "SELECT (SELECT count(*) FROM intake.outbox WHERE
+              delivered_at IS NULL AND failed_reason IS NULL) +
+            (SELECT count(*) FROM review.outbox WHERE delivered_at IS NULL
+              AND failed_reason IS NULL) +
+            (SELECT count(*) FROM panel.outbox WHERE delivered_at IS NULL AND
+              failed_reason IS NULL)" 2>/dev/null || echo 1)
+        [ "$n" = 0 ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+region_stop() {
+    local s
+    for s in intake panel review audit; do
+        [ -f "$W/$s.pid" ] && kill -TERM "$(cat "$W/$s.pid")" 2>/dev/null || true
+    done
+    for s in intake panel review audit; do
+        [ -f "$W/$s.pid" ] || continue
+        local pid
+        pid=$(cat "$W/$s.pid")
+        for _ in $(seq 1 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null || true
+        rm -f "$W/$s.pid"
+    done
+    "$ROOT/deploy/pgcluster.sh" stop "$W/pg" 2>/dev/null || true
+}
