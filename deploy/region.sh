@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# region.sh - bring the region up on this machine and run its main job.
+#
+# Installs what is missing (as root), builds if needed, starts a private
+# PostgreSQL cluster and the municipal office's services (audit, review,
+# panel, intake), then files the sample filings of deploy/examples through
+# mlpsctl as units would: a clean level 2 (A), a level 3 missing table-4
+# materials (B, then the missing ones, then A), a misgraded system (C, an
+# expert panel session, the adjusted level, A), a misgraded system whose
+# unit keeps its level (A with a liability notice), a level 4 (A), the same
+# submission twice, and an invalid filing. Prints what happened to each,
+# verifies the audit chain, and stops everything it started.
+#
+# Environment: BUILD (build dir, default build), W (work dir, default
+# BUILD/region), BASE (first port, default 7100), KEEP=1 to leave the
+# region running.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BIN=$(mkdir -p "${BUILD:-build}" && cd "${BUILD:-build}" && pwd)
+W=${W:-$BIN/region}
+EX=$ROOT/deploy/examples
+. "$ROOT/deploy/lib/region.sh"
+
+say() { printf '\n== %s\n' "$*"; }
+ctl() { "$BIN/services/mlpsctl/mlpsctl" "$@"; }
+field() { sed -n "s/^$1: //p" | head -1; }
+
+"$ROOT/deploy/install-deps.sh"
+if [ ! -x "$BIN/services/mlpsctl/mlpsctl" ] || [ -n "${REBUILD:-}" ] ||
+    [ -n "$(find "$ROOT/common" "$ROOT/services" "$ROOT/proto" -newer \
+        "$BIN/services/mlpsctl/mlpsctl" -name '*.[ch]' -o -newer \
+        "$BIN/services/mlpsctl/mlpsctl" -name '*.proto' 2>/dev/null | head -1)" ]; then
+    say "building"
+    cmake -S "$ROOT" -B "$BIN" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build "$BIN" -j2 >/dev/null
+fi
+
+rm -rf "$W"
+[ -n "${KEEP:-}" ] || trap 'region_stop' EXIT
+say "starting PostgreSQL and the municipal office's services in $W"
+region_start
+echo "intake $MLPS_INTAKE, review $MLPS_REVIEW, panel $MLPS_PANEL," \
+    "audit $MLPS_AUDIT"
+
+submit() { # FILE -> tracking id
+    local out
+    out=$(ctl submit "$1")
+    echo "$out" | sed 's/^/   /' >&2
+    echo "$out" | field tracking_id
+}
+report() { # ID: the case as review sees it
+    ctl status "$1" | grep -E '^(state|outcome|proposed_level|level|deadline|missing|panel|liability_notice):' |
+        sed 's/^/   /'
+}
+wait_state() { # ID STATE...: until review shows one of the states
+    local id=$1 s
+    shift
+    for _ in $(seq 1 150); do
+        s=$(ctl status "$id" 2>/dev/null | field state || true)
+        for want in "$@"; do [ "$s" = "$want" ] && return 0; done
+        sleep 0.2
+    done
+    echo "region: $id did not reach ${*} (state: ${s:-none})" >&2
+    return 1
+}
+wait_panel() { # ID STATE
+    for _ in $(seq 1 150); do
+        [ "$(ctl panel show "$1" 2>/dev/null | field state || true)" = "$2" ] &&
+            return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+say "1. a clean level-2 filing"
+A=$(submit "$EX/filing-level2.json")
+wait_state "$A" accepted
+report "$A"
+
+say "2. the same submission again (a resend changes nothing)"
+A2=$(submit "$EX/filing-level2.json")
+[ "$A2" = "$A" ] && echo "   same tracking id: $A2"
+
+say "3. a level-3 filing missing table-4 materials"
+B=$(submit "$EX/filing-level3-missing.json")
+wait_state "$B" incomplete
+report "$B"
+echo "   -- the unit sends only what the letter lists:"
+ctl supplement "$B" "$EX/supplement-level3.json" | sed 's/^/   /'
+wait_state "$B" accepted
+report "$B"
+
+say "4. a misgraded filing: C, the expert panel, the adjusted level"
+C=$(submit "$EX/filing-misgraded.json")
+wait_state "$C" panel
+report "$C"
+wait_panel "$C" scheduled
+ctl panel show "$C" | sed 's/^/   /'
+experts=$(ctl panel show "$C" | sed -n 's/^expert: //p')
+# Two of the three seated experts find the system should be level 3: that
+# is a strict majority, and the panel decides.
+for e in $(echo "$experts" | head -2); do
+    ctl panel opinion "$C" "$e" adjust 3 "社会秩序受到严重损害，应定为第三级" |
+        sed "s/^/   expert $e: /"
+done
+wait_panel "$C" decided
+wait_state "$C" accepted incomplete
+report "$C"
+
+say "5. a misgraded filing whose unit keeps its level"
+D=$(submit "$EX/filing-insist.json")
+wait_state "$D" panel
+ctl insist "$D" "我单位经复核坚持按第二级备案，并承担由此产生的责任。" |
+    sed 's/^/   /'
+wait_state "$D" accepted incomplete
+report "$D"
+
+say "6. a level-4 filing"
+E=$(submit "$EX/filing-level4.json")
+wait_state "$E" accepted incomplete panel
+report "$E"
+
+say "7. an invalid filing (refused, nothing stored)"
+echo "   -- malformed JSON, refused by mlpsctl before sending:"
+ctl submit "$EX/filing-invalid.json" 2>&1 | sed 's/^/   /' || true
+echo "   -- well-formed, wrong fields, refused by intake:"
+ctl submit "$EX/filing-invalid-fields.json" 2>&1 | sed 's/^/   /' || true
+
+say "reply letters"
+for id in "$B" "$C" "$D"; do
+    echo "---- $id"
+    ctl letter "$id"
+done
+
+say "audit"
+region_drain 30 || true
+sleep 1
+for id in "$A" "$C"; do
+    echo "   $id:"
+    ctl audit events "$id" | sed 's/^/     /'
+done
+ctl audit verify
+
+say "done: every filing reached its final state"
+[ -n "${KEEP:-}" ] && echo "region left running (KEEP=1); stop with: kill \$(cat $W/*.pid)"
+exit 0
