@@ -224,5 +224,10 @@ invalid)
     fail "unknown scenario"
     ;;
 esac
+# Stopped cleanly, and (in a sanitizer build) without a report.
+region_stop
+if grep -lE "Sanitizer|runtime error:" "$W"/*.log; then
+    fail "a sanitizer reported a problem (logs above)"
+fi
 ok=1
 echo "e2e $SCENARIO: passed"

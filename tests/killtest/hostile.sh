@@ -47,5 +47,6 @@ for reason in "exceeds the limit" "not a valid Envelope" \
     fi
 done
 grep -c "rejected frame" "$W/recv.log" | sed 's/^/hostile: rejected frames logged: /'
+kt_sanitizer_clean || ok=0
 [ $ok = 1 ] && { kt_pg_stop; rm -rf "$W"; }
 [ $ok = 1 ]

@@ -92,5 +92,6 @@ ok=1
     echo "FAIL: not enough kills" >&2
     ok=0
 }
+kt_sanitizer_clean || ok=0
 [ $ok = 1 ] && { kt_pg_stop; rm -rf "$W/pg"; }
 [ $ok = 1 ]

@@ -51,3 +51,11 @@ kt_counts() {
         (SELECT count(*) FROM ktsend.outbox WHERE failed_reason IS NOT NULL)" |
         tr '|' ' '
 }
+
+# Fails (returns 1) when a service's log holds a sanitizer report.
+kt_sanitizer_clean() {
+    if grep -lE "Sanitizer|runtime error:" "$W"/*.log; then
+        echo "FAIL: a sanitizer reported a problem (logs above)" >&2
+        return 1
+    fi
+}

@@ -55,5 +55,6 @@ echo "two-receivers: sent=$sent applied=$applied lost=$lost" \
     { echo "FAIL: one sender replica sent nothing" >&2; ok=0; }
 [ $((${a1:-0} + ${a2:-0})) = $N ] ||
     { echo "FAIL: replicas applied $a1 + $a2, not $N" >&2; ok=0; }
+kt_sanitizer_clean || ok=0
 [ $ok = 1 ] && { kt_pg_stop; rm -rf "$W"; }
 [ $ok = 1 ]
