@@ -2,8 +2,9 @@
  *
  * A service binds a ROUTER socket; each request is an Envelope whose type is
  * on the endpoint's allow-list, decoded and checked as any other frame. The
- * handler runs on a worker thread with a database connection (one
- * transaction, like an inbox handler) and packs its reply; the reply goes
+ * handler runs on a worker thread with a database connection, opens and
+ * commits its own transaction when it writes (a read may need none; one
+ * left open is rolled back), and packs its reply; the reply goes
  * back as an Envelope whose correlation_id echoes the request's. A frame
  * that cannot be decoded is answered with an mlps.v1.Problem naming the
  * reason. Clients may use REQ or DEALER sockets.
