@@ -96,6 +96,26 @@ cmn_outbox_put(PGconn *conn, const cmn_outmsg_t *m)
     return err;
 }
 
+int
+cmn_outbox_put_pb(PGconn *conn, const char *dest, const char *correlation_id,
+                  uint64_t case_version, const ProtobufCMessage *msg)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc = cmn_pb_pack(msg, &buf, &len);
+    if (rc != 0)
+        return rc;
+    cmn_outmsg_t m = {.dest = dest,
+                      .type = msg->descriptor->name,
+                      .correlation_id = correlation_id,
+                      .case_version = case_version,
+                      .payload = buf,
+                      .payload_len = len};
+    rc = cmn_outbox_put(conn, &m);
+    free(buf);
+    return rc;
+}
+
 /* --- uuid lists ----------------------------------------------------- */
 
 static int

@@ -12,6 +12,15 @@
 #include <zmq.h>
 
 #define S_STOP_GRACE_MS 10000
+#define S_MAX_EVERY 4
+
+typedef struct {
+    uv_timer_t timer;
+    struct cmn_svc *svc;
+    cmn_db_work_fn work;
+    void *arg;
+    bool busy;
+} s_every_t;
 
 struct cmn_svc {
     const cmn_svc_def_t *def;
@@ -25,6 +34,8 @@ struct cmn_svc {
     cmn_outbox_t *out[CMN_SVC_MAX_PEERS];
     char *dest[CMN_SVC_MAX_PEERS];
     int nout;
+    s_every_t every[S_MAX_EVERY];
+    int nevery;
     uv_signal_t sigterm, sigint;
     uv_timer_t stop_timer;
     uint64_t stop_deadline;
@@ -56,6 +67,48 @@ cmn_svc_outbox(cmn_svc_t *svc, const char *dest)
         if (strcmp(svc->dest[i], dest) == 0)
             return svc->out[i];
     return NULL;
+}
+
+static int
+s_every_work(PGconn *conn, void *arg)
+{
+    s_every_t *e = arg;
+    return e->work(conn, e->arg);
+}
+
+static void
+s_every_done(int status, void *arg)
+{
+    s_every_t *e = arg;
+    e->busy = false;
+    if (status == 0)
+        cmn_svc_kick(e->svc);
+}
+
+static void
+s_on_every(uv_timer_t *t)
+{
+    s_every_t *e = t->data;
+    if (e->busy || e->svc->stopping)
+        return;
+    if (cmn_db_submit(e->svc->db, s_every_work, s_every_done, e) == 0)
+        e->busy = true;
+}
+
+int
+cmn_svc_every(cmn_svc_t *svc, uint64_t first_ms, uint64_t every_ms,
+              cmn_db_work_fn work, void *arg)
+{
+    if (svc->nevery == S_MAX_EVERY || work == NULL || every_ms == 0)
+        return CMN_EINVAL;
+    s_every_t *e = &svc->every[svc->nevery++];
+    e->svc = svc;
+    e->work = work;
+    e->arg = arg;
+    uv_timer_init(&svc->loop, &e->timer);
+    e->timer.data = e;
+    uv_timer_start(&e->timer, s_on_every, first_ms, every_ms);
+    return 0;
 }
 
 void
@@ -199,8 +252,17 @@ s_quiet(const cmn_svc_t *svc)
 }
 
 static void
+s_close_every(cmn_svc_t *svc)
+{
+    for (int i = 0; i < svc->nevery; i++)
+        if (!uv_is_closing((uv_handle_t *) &svc->every[i].timer))
+            uv_close((uv_handle_t *) &svc->every[i].timer, NULL);
+}
+
+static void
 s_teardown(cmn_svc_t *svc)
 {
+    s_close_every(svc);
     cmn_inbox_destroy(&svc->inbox);
     cmn_api_destroy(&svc->api);
     for (int i = 0; i < svc->nout; i++) {
@@ -261,6 +323,7 @@ cmn_svc_stop(cmn_svc_t *svc)
     }
     if (svc->def->on_stop != NULL)
         svc->def->on_stop(svc, svc->arg);
+    s_close_every(svc);
     if (svc->inbox != NULL)
         cmn_inbox_stop(svc->inbox);
     if (svc->api != NULL)

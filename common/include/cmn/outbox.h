@@ -13,6 +13,8 @@
 #include "cmn/db.h"
 #include "cmn/err.h"
 
+#include <protobuf-c/protobuf-c.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -30,6 +32,13 @@ typedef struct {
 /* Inserts msg into the outbox of the connection's search_path schema, as
  * part of the caller's open transaction. Worker thread. */
 int cmn_outbox_put(PGconn *conn, const cmn_outmsg_t *msg) CMN_MUST_CHECK;
+
+/* Packs msg and puts it in the outbox for dest, its type being msg's full
+ * name (e.g. "mlps.v1.FilingReceived"). Worker thread, inside the caller's
+ * transaction. */
+int cmn_outbox_put_pb(PGconn *conn, const char *dest,
+                      const char *correlation_id, uint64_t case_version,
+                      const ProtobufCMessage *msg) CMN_MUST_CHECK;
 
 typedef struct {
     const char *source;    /* this service's name (copied) */

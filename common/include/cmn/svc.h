@@ -111,6 +111,13 @@ const cmn_svc_conf_t *cmn_svc_conf(cmn_svc_t *svc);
 /* The dispatcher for dest, or NULL if dest is not among the peers. */
 cmn_outbox_t *cmn_svc_outbox(cmn_svc_t *svc, const char *dest);
 
+/* Runs work(conn, arg) on the pool first_ms after start and then every
+ * every_ms, never two at once, until shutdown begins; after a run that
+ * returned 0 the dispatchers are kicked (it may have queued messages).
+ * Loop thread; at most 4 per service. */
+int cmn_svc_every(cmn_svc_t *svc, uint64_t first_ms, uint64_t every_ms,
+                  cmn_db_work_fn work, void *arg) CMN_MUST_CHECK;
+
 /* Tells every dispatcher that rows were committed. */
 void cmn_svc_kick(cmn_svc_t *svc);
 

@@ -97,26 +97,6 @@ s_action_reply(cmn_api_reply_t *out, int ok, const char *detail,
     return cmn_api_reply(out, mlps__v1__action_reply__descriptor.name, &r.base);
 }
 
-static int
-s_send_review(PGconn *c, const char *type, const char *tracking_id,
-              uint64_t version, const ProtobufCMessage *msg)
-{
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    int rc = cmn_pb_pack(msg, &buf, &len);
-    if (rc != 0)
-        return rc;
-    cmn_outmsg_t m = {.dest = S_REVIEW,
-                      .type = type,
-                      .correlation_id = tracking_id,
-                      .case_version = version,
-                      .payload = buf,
-                      .payload_len = len};
-    rc = cmn_outbox_put(c, &m);
-    free(buf);
-    return rc;
-}
-
 /* Finds the tracking id of an already accepted identical submission. */
 static int
 s_find(PGconn *c, const char *digest, char tracking[64], int *found)
@@ -218,8 +198,7 @@ s_submit(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
         fr.office = self->conf.base.office;
         fr.received_on = today;
         fr.filing = (Mlps__V1__Filing *) f;
-        err = s_send_review(c, mlps__v1__filing_received__descriptor.name,
-                            tracking, 1, &fr.base);
+        err = cmn_outbox_put_pb(c, S_REVIEW, tracking, 1, &fr.base);
         cmn_audit_t ev = {.service = "intake",
                           .actor = f->unit->credit_code,
                           .action = "filing.received",
@@ -250,8 +229,8 @@ out:
  * *dup is set when the same action was received before. */
 static int
 s_case_action(PGconn *c, itk_t *self, const char *tracking, const char *kind,
-              const char *digest, const char *today, const char *type,
-              ProtobufCMessage *msg, int *found, int *dup)
+              const char *digest, const char *today, ProtobufCMessage *msg,
+              int *found, int *dup)
 {
     const char *p[4] = {tracking, kind, digest, today};
     int err;
@@ -291,7 +270,7 @@ s_case_action(PGconn *c, itk_t *self, const char *tracking, const char *kind,
                     2, q, &err);
     PQclear(r);
     if (err == 0)
-        err = s_send_review(c, type, tracking, version, msg);
+        err = cmn_outbox_put_pb(c, S_REVIEW, tracking, version, msg);
     cmn_audit_t ev = {.service = "intake",
                       .actor = actor,
                       .action = strcmp(kind, "insist") == 0
@@ -354,7 +333,6 @@ s_supplement(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
         (err = cmn_pg_cmd(c, "BEGIN")) != 0)
         return err;
     err = s_case_action(c, self, req->tracking_id, "supplement", digest, today,
-                        mlps__v1__materials_supplemented__descriptor.name,
                         &ms.base, &found, &dup);
     return s_finish_action(c, out, err, found, dup, req->tracking_id);
 }
@@ -383,8 +361,7 @@ s_insist(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
         (err = cmn_pg_cmd(c, "BEGIN")) != 0)
         return err;
     err = s_case_action(c, self, req->tracking_id, "insist", digest, today,
-                        mlps__v1__unit_insists__descriptor.name, &ui.base,
-                        &found, &dup);
+                        &ui.base, &found, &dup);
     return s_finish_action(c, out, err, found, dup, req->tracking_id);
 }
 

@@ -32,21 +32,9 @@ pnl_flow_session_over(const pnl_t *self, const pnl_case_row_t *k,
 static int
 s_send(PGconn *c, pnl_case_row_t *k, const ProtobufCMessage *msg)
 {
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    int err = cmn_pb_pack(msg, &buf, &len);
-    if (err != 0)
-        return err;
     k->out_version++;
-    cmn_outmsg_t m = {.dest = PNL_REVIEW_DEST,
-                      .type = msg->descriptor->name,
-                      .correlation_id = k->tracking_id,
-                      .case_version = (uint64_t) k->out_version,
-                      .payload = buf,
-                      .payload_len = len};
-    err = cmn_outbox_put(c, &m);
-    free(buf);
-    return err;
+    return cmn_outbox_put_pb(c, PNL_REVIEW_DEST, k->tracking_id,
+                             (uint64_t) k->out_version, msg);
 }
 
 static int

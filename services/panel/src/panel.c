@@ -520,15 +520,9 @@ static const cmn_api_handler_t s_api[] = {
 
 /* --- the watch: sessions that are over ---------------------------------- */
 
-typedef struct {
-    pnl_t *self;
-    int moved;
-} s_watch_t;
-
-/* One case, one transaction: a session over without a majority. */
 static int
 s_watch_one(PGconn *c, const pnl_t *self, const char *tracking,
-            pnl_date_t today, int *moved)
+            pnl_date_t today)
 {
     pnl_case_row_t k = {0};
     bool found = false;
@@ -541,8 +535,6 @@ s_watch_one(PGconn *c, const pnl_t *self, const char *tracking,
     if (err == 0 && found && strcmp(k.state, "scheduled") == 0 &&
         pnl_flow_session_over(self, &k, today)) {
         err = pnl_flow_tally(c, self, &k, true, note, sizeof note);
-        if (err == 0)
-            (*moved)++;
     }
     if (err == 0)
         err = cmn_pg_cmd(c, "COMMIT");
@@ -553,17 +545,18 @@ s_watch_one(PGconn *c, const pnl_t *self, const char *tracking,
     return err;
 }
 
+/* Runs every panel.watch-ms (cmn_svc_every). */
 static int
 s_watch_work(PGconn *c, void *arg)
 {
-    s_watch_t *w = arg;
+    pnl_t *self = arg;
     pnl_date_t today;
     char last[16];
-    int err = pnl_flow_today(w->self, &today);
+    int err = pnl_flow_today(self, &today);
     if (err != 0)
         return err;
     snprintf(last, sizeof last, "%" PRId64,
-             (int64_t) today - w->self->conf.grace_days);
+             (int64_t) today - self->conf.grace_days);
     const char *p[1] = {last};
     PGresult *r = cmn_pg_exec(c,
                               "SELECT tracking_id FROM cases WHERE state = "
@@ -574,41 +567,13 @@ s_watch_work(PGconn *c, void *arg)
     if (r == NULL)
         return err;
     for (int i = 0; i < PQntuples(r) && err != CMN_EDBCONN; i++) {
-        err = s_watch_one(c, w->self, PQgetvalue(r, i, 0), today, &w->moved);
+        err = s_watch_one(c, self, PQgetvalue(r, i, 0), today);
         if (err != 0 && err != CMN_EDBCONN) /* this case only: go on */
             cmn_log_error("case %s: could not move it on: %s",
                           PQgetvalue(r, i, 0), cmn_strerror(err));
     }
     PQclear(r);
     return err == CMN_EDBCONN ? err : 0;
-}
-
-static void
-s_watch_done(int status, void *arg)
-{
-    s_watch_t *w = arg;
-    w->self->watch_busy = false;
-    if (status == 0 && w->moved > 0)
-        cmn_svc_kick(w->self->svc);
-    free(w);
-}
-
-static void
-s_on_watch(uv_timer_t *t)
-{
-    pnl_t *self = t->data;
-    if (self->watch_busy)
-        return;
-    s_watch_t *w = calloc(1, sizeof *w);
-    if (w == NULL)
-        return;
-    w->self = self;
-    if (cmn_db_submit(cmn_svc_db(self->svc), s_watch_work, s_watch_done, w) !=
-        0) {
-        free(w);
-        return;
-    }
-    self->watch_busy = true;
 }
 
 /* --- start-up ----------------------------------------------------------- */
@@ -734,24 +699,12 @@ s_start(cmn_svc_t *svc, void *arg)
     pnl_roster_destroy(&roster);
     if (err != 0)
         return err;
-    uv_timer_init(cmn_svc_loop(svc), &self->watch);
-    self->watch.data = self;
-    self->watching = true;
-    uv_timer_start(&self->watch, s_on_watch, 200,
-                   (uint64_t) self->conf.watch_ms);
+    err = cmn_svc_every(svc, 200, (uint64_t) self->conf.watch_ms, s_watch_work,
+                        self);
+    if (err != 0)
+        return err;
     cmn_svc_kick(svc);
     return 0;
-}
-
-static void
-s_stop(cmn_svc_t *svc, void *arg)
-{
-    (void) svc;
-    pnl_t *self = arg;
-    if (self->watching) {
-        uv_close((uv_handle_t *) &self->watch, NULL);
-        self->watching = false;
-    }
 }
 
 extern const cmn_migration_t panel_migrations[];
@@ -765,5 +718,4 @@ const cmn_svc_def_t pnl_service = {
     .api_handlers = s_api,
     .napi_handlers = sizeof s_api / sizeof s_api[0],
     .on_start = s_start,
-    .on_stop = s_stop,
 };

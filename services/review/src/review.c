@@ -33,26 +33,6 @@ const cmn_cfg_opt_t rvw_options[] = {
 };
 
 static int
-s_send(PGconn *c, const char *dest, const char *tracking, uint64_t version,
-       const ProtobufCMessage *msg)
-{
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    int rc = cmn_pb_pack(msg, &buf, &len);
-    if (rc != 0)
-        return rc;
-    cmn_outmsg_t m = {.dest = dest,
-                      .type = msg->descriptor->name,
-                      .correlation_id = tracking,
-                      .case_version = version,
-                      .payload = buf,
-                      .payload_len = len};
-    rc = cmn_outbox_put(c, &m);
-    free(buf);
-    return rc;
-}
-
-static int
 s_audit(PGconn *c, const rvw_t *self, const char *actor, const char *action,
         const char *tracking, const char *outcome)
 {
@@ -231,7 +211,7 @@ s_on_filing(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         pr.reason = reason;
         pr.referred_on = today;
         k.panel_version = 1;
-        err = s_send(c, "panel", k.tracking_id, 1, &pr.base);
+        err = cmn_outbox_put_pb(c, "panel", k.tracking_id, 1, &pr.base);
         if (err == 0)
             err = rvw_case_insert(c, &k);
         if (err == 0)
@@ -347,8 +327,8 @@ s_withdraw(PGconn *c, rvw_case_t *k, const char *reason)
     w.tracking_id = k->tracking_id;
     w.reason = (char *) reason;
     k->panel_version++;
-    return s_send(c, "panel", k->tracking_id, (uint64_t) k->panel_version,
-                  &w.base);
+    return cmn_outbox_put_pb(c, "panel", k->tracking_id,
+                             (uint64_t) k->panel_version, &w.base);
 }
 
 static int
@@ -477,15 +457,10 @@ static const cmn_inbox_handler_t s_handlers[] = {
 
 /* --- the clock watch --------------------------------------------------- */
 
-typedef struct {
-    rvw_t *self;
-    int warned, breached;
-} s_watch_t;
-
 /* One case: warn when few working days are left, record a breach once. */
 static int
 s_watch_one(PGconn *c, rvw_t *self, const char *tracking, rvw_date_t today,
-            const char *today_s, s_watch_t *w)
+            const char *today_s)
 {
     rvw_case_t k;
     rvw_date_t deadline;
@@ -510,7 +485,6 @@ s_watch_one(PGconn *c, rvw_t *self, const char *tracking, rvw_date_t today,
             err = s_audit(c, self, "system", "deadline.breached", tracking,
                           outcome);
         cmn_log_warn("case %s: review deadline %s breached", tracking, when);
-        w->breached++;
     } else if (today <= deadline && left <= self->conf.warn_days &&
                k.warned_on[0] == '\0') {
         snprintf(k.warned_on, sizeof k.warned_on, "%s", today_s);
@@ -522,7 +496,6 @@ s_watch_one(PGconn *c, rvw_t *self, const char *tracking, rvw_date_t today,
                           outcome);
         cmn_log_warn("case %s: review due %s, %d working day(s) left", tracking,
                      when, left);
-        w->warned++;
     }
     rvw_case_release(&k);
     if (err == 0)
@@ -530,14 +503,15 @@ s_watch_one(PGconn *c, rvw_t *self, const char *tracking, rvw_date_t today,
     return err;
 }
 
+/* Runs every review.watch-ms (cmn_svc_every). */
 static int
 s_watch_work(PGconn *c, void *arg)
 {
-    s_watch_t *w = arg;
+    rvw_t *self = arg;
     char today_s[11];
     rvw_date_t today;
     int err;
-    cmn_svc_today(&w->self->conf.base, today_s);
+    cmn_svc_today(&self->conf.base, today_s);
     if (s_date(today_s, &today) != 0)
         return CMN_EINVAL;
     /* Open cases whose clock runs: those the office must still answer. */
@@ -549,37 +523,9 @@ s_watch_work(PGconn *c, void *arg)
     if (r == NULL)
         return err;
     for (int i = 0; err == 0 && i < PQntuples(r); i++)
-        err = s_watch_one(c, w->self, PQgetvalue(r, i, 0), today, today_s, w);
+        err = s_watch_one(c, self, PQgetvalue(r, i, 0), today, today_s);
     PQclear(r);
     return err;
-}
-
-static void
-s_watch_done(int status, void *arg)
-{
-    s_watch_t *w = arg;
-    w->self->watch_busy = false;
-    if (status == 0 && (w->warned || w->breached))
-        cmn_svc_kick(w->self->svc);
-    free(w);
-}
-
-static void
-s_on_watch(uv_timer_t *t)
-{
-    rvw_t *self = t->data;
-    s_watch_t *w = calloc(1, sizeof *w);
-    if (self->watch_busy || w == NULL) {
-        free(w);
-        return;
-    }
-    w->self = self;
-    if (cmn_db_submit(cmn_svc_db(self->svc), s_watch_work, s_watch_done, w) !=
-        0) {
-        free(w);
-        return;
-    }
-    self->watch_busy = true;
 }
 
 /* --- API --------------------------------------------------------------- */
@@ -735,23 +681,8 @@ s_start(cmn_svc_t *svc, void *arg)
         cmn_log_error("\"peers\" must name panel and audit");
         return CMN_ECONFIG;
     }
-    uv_timer_init(cmn_svc_loop(svc), &self->watch);
-    self->watch.data = self;
-    self->watching = true;
-    uv_timer_start(&self->watch, s_on_watch, 200,
-                   (uint64_t) self->conf.watch_ms);
-    return 0;
-}
-
-static void
-s_stop(cmn_svc_t *svc, void *arg)
-{
-    (void) svc;
-    rvw_t *self = arg;
-    if (self->watching) {
-        uv_close((uv_handle_t *) &self->watch, NULL);
-        self->watching = false;
-    }
+    return cmn_svc_every(svc, 200, (uint64_t) self->conf.watch_ms, s_watch_work,
+                         self);
 }
 
 extern const cmn_migration_t review_migrations[];
@@ -765,5 +696,4 @@ const cmn_svc_def_t rvw_service = {
     .api_handlers = s_api,
     .napi_handlers = sizeof s_api / sizeof s_api[0],
     .on_start = s_start,
-    .on_stop = s_stop,
 };

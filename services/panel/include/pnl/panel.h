@@ -39,8 +39,6 @@ typedef struct {
     pnl_calendar_t cal;
     pnl_rules_t rules;
     cmn_svc_t *svc;
-    uv_timer_t watch;
-    bool watching, watch_busy;
 } pnl_t;
 
 extern const cmn_cfg_opt_t pnl_options[];

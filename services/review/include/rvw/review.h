@@ -26,8 +26,6 @@ typedef struct {
     rvw_conf_t conf;
     rvw_calendar_t *cal; /* read-only once loaded: shared by workers */
     cmn_svc_t *svc;
-    uv_timer_t watch;
-    bool watching, watch_busy;
 } rvw_t;
 
 extern const cmn_cfg_opt_t rvw_options[];
