@@ -1,5 +1,6 @@
 # Script mode helper for mlps_embed_sql: writes OUT from FILES.
 set(c "/* Generated from SQL migrations; do not edit. */\n#include \"cmn/migrate.h\"\n\n")
+string(REPLACE "|" ";" FILES "${FILES}")
 set(entries "")
 set(i 0)
 foreach(f IN LISTS FILES)

@@ -1,5 +1,6 @@
 /* api.c - request/reply endpoints on the loop, and the blocking client. */
 #include "cmn/api.h"
+#include "cmn/curve.h"
 #include "cmn/log.h"
 #include "cmn/pb.h"
 #include "cmn/zsock.h"
@@ -24,6 +25,7 @@ struct cmn_api {
     void *kick_arg;
     int running;
     bool stopped;
+    bool curve; /* requests must carry the ZAP User-Id */
 };
 
 typedef struct {
@@ -167,6 +169,11 @@ s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
     memcpy(r->ident, zmq_msg_data(&parts[0]), r->identlen);
     r->delim = nparts == 3;
     zmq_msg_t *body = &parts[nparts - 1];
+    const char *uid = zmq_msg_gets(body, "User-Id");
+    if (api->curve && (uid == NULL || uid[0] == '\0')) {
+        cmn_log_warn("rejected request: no authenticated office");
+        goto drop;
+    }
     char mid[37], why[256];
     int err;
     r->m = cmn_env_decode(&api->rules, zmq_msg_data(body), zmq_msg_size(body),
@@ -178,6 +185,8 @@ s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
         goto drop;
     }
     snprintf(r->corr, sizeof r->corr, "%s", r->m->env->correlation_id);
+    if (api->curve)
+        snprintf(r->m->peer, sizeof r->m->peer, "%s", uid);
     if (cmn_db_submit(api->db, s_work, s_done, r) != 0) {
         s_problem(api, r, "unavailable", "could not queue the request");
         cmn_env_msg_destroy(&r->m);
@@ -193,7 +202,7 @@ cmn_api_t *
 cmn_api_new(uv_loop_t *loop, void *zctx, cmn_db_t *db, const char *service,
             const char *endpoints, const cmn_api_handler_t *handlers,
             size_t nhandlers, void *arg, void (*kick)(void *), void *kick_arg,
-            int *err)
+            const char *curve_secret, int *err)
 {
     cmn_api_t *api = calloc(1, sizeof *api);
     if (api == NULL ||
@@ -216,7 +225,11 @@ cmn_api_new(uv_loop_t *loop, void *zctx, cmn_db_t *db, const char *service,
     api->rules.types = api->types;
     api->rules.ntypes = nhandlers;
     api->rules.max_frame = 4u << 20;
+    api->curve = curve_secret != NULL;
     api->sock = cmn_zsock_new(loop, zctx, ZMQ_ROUTER, s_on_request, api, err);
+    if (api->sock != NULL && curve_secret != NULL &&
+        (*err = cmn_curve_server(cmn_zsock_raw(api->sock), curve_secret)))
+        cmn_zsock_close(&api->sock);
     if (api->sock == NULL || (*err = cmn_zsock_bind(api->sock, endpoints))) {
         cmn_zsock_close(&api->sock);
         free(api->types);

@@ -1,5 +1,6 @@
 /* inbox.c - Envelopes in, applied exactly once, Acks out after commit. */
 #include "cmn/inbox.h"
+#include "cmn/curve.h"
 #include "cmn/log.h"
 #include "cmn/pb.h"
 #include "cmn/zsock.h"
@@ -505,8 +506,18 @@ s_on_frame(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
     char mid[37], why[sizeof it->reason];
     int err;
     size_t size = zmq_msg_size(&parts[1]);
+    const char *uid = zmq_msg_gets(&parts[1], "User-Id");
+    if (ib->opts.curve_secret != NULL && (uid == NULL || uid[0] == '\0')) {
+        ib->stats.bad_frames++;
+        cmn_log_warn("rejected frame (%zu bytes): no authenticated office",
+                     size);
+        free(it);
+        return;
+    }
     it->m = cmn_env_decode(&ib->rules, zmq_msg_data(&parts[1]), size, &err, mid,
                            why, sizeof why);
+    if (it->m != NULL && ib->opts.curve_secret != NULL)
+        snprintf(it->m->peer, sizeof it->m->peer, "%s", uid);
     if (it->m == NULL) {
         ib->stats.bad_frames++;
         cmn_log_warn("rejected frame (%zu bytes%s%s): %s", size,
@@ -572,9 +583,14 @@ cmn_inbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     int hwm = 100000;
     zmq_setsockopt(cmn_zsock_raw(ib->sock), ZMQ_MAXMSGSIZE, &hard, sizeof hard);
     zmq_setsockopt(cmn_zsock_raw(ib->sock), ZMQ_RCVHWM, &hwm, sizeof hwm);
+    if (opts->curve_secret != NULL &&
+        (*err = cmn_curve_server(cmn_zsock_raw(ib->sock),
+                                 opts->curve_secret)) != 0)
+        goto fail;
     if ((*err = cmn_zsock_bind(ib->sock, opts->endpoints)) != 0)
         goto fail;
-    cmn_log_info("receiving at %s", opts->endpoints);
+    cmn_log_info("receiving at %s%s", opts->endpoints,
+                 opts->curve_secret ? " (CURVE, offices authenticated)" : "");
     return ib;
 fail:
     cmn_zsock_close(&ib->sock);

@@ -1,5 +1,6 @@
 /* outbox.c - outbox rows in, Envelopes out, Acks back, rows marked. */
 #include "cmn/outbox.h"
+#include "cmn/curve.h"
 #include "cmn/envelope.h"
 #include "cmn/log.h"
 #include "cmn/pb.h"
@@ -545,6 +546,13 @@ cmn_outbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     zmq_setsockopt(zs, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
     zmq_setsockopt(zs, ZMQ_HEARTBEAT_IVL, &hb, sizeof hb);
     zmq_setsockopt(zs, ZMQ_HEARTBEAT_TIMEOUT, &hbt, sizeof hbt);
+    if (o->curve_server != NULL &&
+        (*err = cmn_curve_client(zs, o->curve_secret, o->curve_public,
+                                 o->curve_server)) != 0) {
+        cmn_zsock_close(&self->sock);
+        free(self);
+        return NULL;
+    }
     if ((*err = cmn_zsock_connect(self->sock, o->endpoints)) != 0) {
         cmn_zsock_close(&self->sock);
         free(self);
@@ -554,7 +562,8 @@ cmn_outbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     self->timer.data = self;
     uv_timer_start(&self->timer, s_on_timer, (uint64_t) self->poll_ms,
                    (uint64_t) self->poll_ms);
-    cmn_log_info("sending to \"%s\" at %s", self->dest, o->endpoints);
+    cmn_log_info("sending to \"%s\" at %s%s", self->dest, o->endpoints,
+                 o->curve_server ? " (CURVE)" : "");
     return self;
 }
 

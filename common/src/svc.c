@@ -1,6 +1,7 @@
 /* svc.c - service skeleton: config, migrations, pool, inbox, outboxes,
  * signals and an orderly stop. */
 #include "cmn/svc.h"
+#include "cmn/curve.h"
 #include "cmn/log.h"
 
 #include <signal.h>
@@ -12,7 +13,7 @@
 #include <zmq.h>
 
 #define S_STOP_GRACE_MS 10000
-#define S_MAX_EVERY 4
+#define S_MAX_EVERY     4
 
 typedef struct {
     uv_timer_t timer;
@@ -34,6 +35,9 @@ struct cmn_svc {
     cmn_outbox_t *out[CMN_SVC_MAX_PEERS];
     char *dest[CMN_SVC_MAX_PEERS];
     int nout;
+    cmn_zap_t *zap;
+    char secret[CMN_CURVE_KEYLEN + 1], public_key[CMN_CURVE_KEYLEN + 1];
+    bool has_key;
     s_every_t every[S_MAX_EVERY];
     int nevery;
     uv_signal_t sigterm, sigint;
@@ -197,6 +201,37 @@ s_migrate(const cmn_svc_t *svc)
     return rc;
 }
 
+/* The CURVE public key curve.peer-keys gives dest: 1 found, 0 none, -1 bad
+ * (logged). */
+static int
+s_peer_key(const cmn_svc_t *svc, const char *dest, char key[41])
+{
+    const char *list = svc->conf->curve_peer_keys;
+    size_t n = strlen(dest);
+    for (const char *p = list; p && *p;
+         p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
+        if (strncmp(p, dest, n) != 0 || p[n] != '=')
+            continue;
+        const char *k = p + n + 1;
+        size_t len = strcspn(k, ";");
+        uint8_t raw[32];
+        snprintf(key, CMN_CURVE_KEYLEN + 1, "%.*s", (int) len, k);
+        if (len != CMN_CURVE_KEYLEN || zmq_z85_decode(raw, key) == NULL) {
+            cmn_log_error("\"curve.peer-keys\": the key of \"%s\" is not a "
+                          "Z85 public key",
+                          dest);
+            return -1;
+        }
+        if (!svc->has_key) {
+            cmn_log_error("\"curve.peer-keys\" needs "
+                          "\"curve.secret-key-file\"");
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 /* "dest=ep,ep;dest2=ep" -> one dispatcher each. */
 static int
 s_open_peers(cmn_svc_t *svc)
@@ -216,6 +251,12 @@ s_open_peers(cmn_svc_t *svc)
         }
         *eq = '\0';
         const cmn_svc_conf_t *c = svc->conf;
+        char server_key[CMN_CURVE_KEYLEN + 1];
+        int curve = s_peer_key(svc, p, server_key);
+        if (curve < 0) {
+            rc = CMN_ECONFIG;
+            break;
+        }
         cmn_outbox_opts_t o = {
             .source = svc->def->name,
             .office = c->office,
@@ -225,6 +266,9 @@ s_open_peers(cmn_svc_t *svc)
             .lease_ms = (int) c->outbox_lease_ms,
             .poll_ms = (int) c->outbox_poll_ms,
             .max_batches = (int) c->outbox_batches,
+            .curve_secret = curve ? svc->secret : NULL,
+            .curve_public = curve ? svc->public_key : NULL,
+            .curve_server = curve ? server_key : NULL,
         };
         svc->out[svc->nout] =
             cmn_outbox_new(&svc->loop, svc->zctx, svc->db, &o, &rc);
@@ -271,6 +315,8 @@ s_teardown(cmn_svc_t *svc)
     }
     svc->nout = 0;
     cmn_db_destroy(&svc->db);
+    cmn_zap_destroy(&svc->zap);
+    memset(svc->secret, 0, sizeof svc->secret);
     if (!uv_is_closing((uv_handle_t *) &svc->stop_timer))
         uv_close((uv_handle_t *) &svc->stop_timer, NULL);
     if (!uv_is_closing((uv_handle_t *) &svc->sigterm))
@@ -341,6 +387,37 @@ s_on_signal(uv_signal_t *h, int signum)
     cmn_svc_stop(h->data);
 }
 
+/* Keys, and the ZAP handler before any CURVE socket binds. */
+static int
+s_start_curve(cmn_svc_t *svc)
+{
+    const cmn_svc_conf_t *c = svc->conf;
+    char why[256];
+    if (c->curve_secret_file[0] != '\0') {
+        if (cmn_curve_load(c->curve_secret_file, svc->secret, svc->public_key,
+                           why, sizeof why) != 0) {
+            cmn_log_error("%s", why);
+            return CMN_ECONFIG;
+        }
+        svc->has_key = true;
+        cmn_log_info("CURVE public key %s", svc->public_key);
+    }
+    if (c->curve_clients_file[0] == '\0')
+        return 0;
+    if (!svc->has_key) {
+        cmn_log_error("\"curve.clients-file\" needs "
+                      "\"curve.secret-key-file\"");
+        return CMN_ECONFIG;
+    }
+    svc->zap = cmn_zap_new(&svc->loop, svc->zctx, c->curve_clients_file, why,
+                           sizeof why);
+    if (svc->zap == NULL) {
+        cmn_log_error("%s", why);
+        return CMN_ECONFIG;
+    }
+    return 0;
+}
+
 static int
 s_start(cmn_svc_t *svc)
 {
@@ -348,6 +425,8 @@ s_start(cmn_svc_t *svc)
     int rc = 0;
     char sql[128];
     if (c->db_admin_url[0] != '\0' && (rc = s_migrate(svc)) != 0)
+        return rc;
+    if ((rc = s_start_curve(svc)) != 0)
         return rc;
     svc->db = cmn_db_new(&svc->loop, c->db_url, (int) c->db_pool, &rc);
     if (svc->db == NULL)
@@ -366,6 +445,7 @@ s_start(cmn_svc_t *svc)
             .concurrency = (int) c->inbox_concurrency,
             .on_commit = s_on_commit,
             .commit_arg = svc,
+            .curve_secret = svc->zap ? svc->secret : NULL,
         };
         svc->inbox = cmn_inbox_new(&svc->loop, svc->zctx, svc->db, &io, &rc);
         if (svc->inbox == NULL)
@@ -374,10 +454,10 @@ s_start(cmn_svc_t *svc)
     if (c->peers[0] != '\0' && (rc = s_open_peers(svc)) != 0)
         return rc;
     if (c->api[0] != '\0' && svc->def->napi_handlers > 0) {
-        svc->api =
-            cmn_api_new(&svc->loop, svc->zctx, svc->db, svc->def->name, c->api,
-                        svc->def->api_handlers, svc->def->napi_handlers,
-                        svc->arg, s_on_commit, svc, &rc);
+        svc->api = cmn_api_new(&svc->loop, svc->zctx, svc->db, svc->def->name,
+                               c->api, svc->def->api_handlers,
+                               svc->def->napi_handlers, svc->arg, s_on_commit,
+                               svc, svc->zap ? svc->secret : NULL, &rc);
         if (svc->api == NULL)
             return rc;
     }

@@ -425,9 +425,14 @@ t_too_many_parts(void **state)
     f->target = 1;
     s_pair(f, false, 0);
     uint32_t seq = 0;
-    const void *p[5] = {"a", "b", "c", "d", "e"};
-    size_t l[5] = {1, 1, 1, 1, 1};
-    assert_int_equal(cmn_zsock_send(f->dealer, p, l, 5), 0);
+    const void *p[CMN_ZSOCK_MAX_PARTS + 1];
+    size_t l[CMN_ZSOCK_MAX_PARTS + 1];
+    for (int i = 0; i <= CMN_ZSOCK_MAX_PARTS; i++) {
+        p[i] = "x";
+        l[i] = 1;
+    }
+    assert_int_equal(cmn_zsock_send(f->dealer, p, l, CMN_ZSOCK_MAX_PARTS + 1),
+                     0);
     assert_int_equal(s_send_seq(f->dealer, seq), 0);
     s_run(f);
     assert_int_equal(f->router_got, 1);

@@ -41,10 +41,12 @@ s_apply(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why, size_t whylen)
     }
     char s[24];
     snprintf(s, sizeof s, "%llu", (unsigned long long) seq->seq);
-    const char *p[2] = {s, m->env->message_id};
+    const char *p[3] = {s, m->env->message_id, m->peer};
     int err;
-    PGresult *r = cmn_pg_exec(
-        c, "INSERT INTO applied (seq, message_id) VALUES ($1, $2)", 2, p, &err);
+    PGresult *r = cmn_pg_exec(c,
+                              "INSERT INTO applied (seq, message_id, peer) "
+                              "VALUES ($1, $2, $3)",
+                              3, p, &err);
     PQclear(r);
     return err;
 }

@@ -41,12 +41,15 @@ typedef struct {
 typedef struct cmn_api cmn_api_t;
 
 /* Binds endpoints. Borrows loop, zctx, db and handlers. kick (may be NULL)
- * runs on the loop after a reply that set out->kick. */
+ * runs on the loop after a reply that set out->kick. curve_secret (Z85, or
+ * NULL for a plain socket) makes it a CURVE server: a request without the
+ * ZAP User-Id is refused, and handlers find the caller's office in
+ * req->peer. */
 cmn_api_t *cmn_api_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
                        const char *service, const char *endpoints,
                        const cmn_api_handler_t *handlers, size_t nhandlers,
                        void *arg, void (*kick)(void *), void *kick_arg,
-                       int *err);
+                       const char *curve_secret, int *err);
 
 /* Stops taking requests; running ones finish and are answered. */
 void cmn_api_stop(cmn_api_t *self);

@@ -34,6 +34,10 @@ typedef struct cmn_env_msg {
     Mlps__V1__Envelope *env;
     ProtobufCMessage *payload; /* of type mt->descriptor */
     const cmn_msgtype_t *mt;
+    /* The office the connection authenticated as (ZAP User-Id) on a CURVE
+     * socket; "" on a socket without CURVE. Decisions about who sent a
+     * message use this, never a field of the payload. */
+    char peer[64];
     /* private */
     void *budget;
 } cmn_env_msg_t;

@@ -47,6 +47,10 @@ typedef struct {
     /* Loop thread, after each committed batch that applied something. */
     void (*on_commit)(void *commit_arg);
     void *commit_arg;
+    /* CURVE server secret key (Z85), or NULL for a plain socket. With it,
+     * every message must carry the ZAP User-Id (its office) or is refused;
+     * a ZAP handler must be bound first (cmn/curve.h). */
+    const char *curve_secret;
 } cmn_inbox_opts_t;
 
 typedef struct cmn_inbox cmn_inbox_t;

@@ -49,6 +49,8 @@ typedef struct {
     int lease_ms;          /* resend after this long without an ack */
     int poll_ms;           /* look for new rows at least this often */
     int max_batches;       /* claimed batches awaiting acks at once */
+    /* CURVE: this service's keys and dest's public key (Z85), or NULL. */
+    const char *curve_secret, *curve_public, *curve_server;
 } cmn_outbox_opts_t;
 
 typedef struct cmn_outbox cmn_outbox_t;

@@ -35,6 +35,9 @@ typedef struct {
     long frame_max;
     long outbox_batch, outbox_lease_ms, outbox_poll_ms, outbox_batches;
     long inbox_batch, inbox_concurrency;
+    char *curve_secret_file;  /* this service's CURVE secret key */
+    char *curve_clients_file; /* offices allowed in: CURVE inbox and API */
+    char *curve_peer_keys;    /* "dest=KEY;..." peers reached over CURVE */
     char *today; /* "YYYY-MM-DD" pins the office's date (tests, demos) */
     char *tz;    /* time zone of the office's calendar day */
 } cmn_svc_conf_t;
@@ -75,6 +78,13 @@ typedef struct {
      offsetof(T, m.inbox_batch), "messages per transaction"},                  \
     {"inbox.concurrency", CMN_CFG_INT, "2", 1, 32,                             \
      offsetof(T, m.inbox_concurrency), "transactions in flight"},              \
+    {"curve.secret-key-file", CMN_CFG_STR, "", 0, 0,                          \
+     offsetof(T, m.curve_secret_file), "this service's CURVE secret key"},    \
+    {"curve.clients-file", CMN_CFG_STR, "", 0, 0,                             \
+     offsetof(T, m.curve_clients_file),                                       \
+     "allow-list OFFICE KEY: inbox and API become CURVE servers"},            \
+    {"curve.peer-keys", CMN_CFG_STR, "", 0, 0, offsetof(T, m.curve_peer_keys),\
+     "dest=PUBLIC_KEY;...: peers reached over CURVE"},                        \
     {"clock.today", CMN_CFG_STR, "", 0, 0, offsetof(T, m.today),               \
      "pin today's date YYYY-MM-DD (tests, demos)"},                            \
     {"clock.tz", CMN_CFG_STR, "Asia/Shanghai", 0, 0, offsetof(T, m.tz),        \

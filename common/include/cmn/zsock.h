@@ -14,7 +14,7 @@
 #include <uv.h>
 #include <zmq.h>
 
-#define CMN_ZSOCK_MAX_PARTS 4
+#define CMN_ZSOCK_MAX_PARTS 10 /* a ZAP request has 9 */
 
 typedef struct cmn_zsock cmn_zsock_t;
 

@@ -184,6 +184,8 @@ s_on_filing(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         return 0;
     cmn_svc_today(&self->conf.base, today);
     s_case_from_filing(&k, fr, &d);
+    if (m->peer[0] != '\0') /* an authenticated office outranks the payload */
+        snprintf(k.office, sizeof k.office, "%.32s", m->peer);
     err = cmn_pb_pack(&fr->filing->grading->base, &k.grading, &k.grading_len);
     if (err != 0)
         return err;
