@@ -7,7 +7,7 @@
 # mlpsctl as units would: a clean level 2 (A), a level 3 missing table-4
 # materials (B, then the missing ones, then A), a misgraded system (C, an
 # expert panel session, the adjusted level, A), a misgraded system whose
-# unit keeps its level (A with a liability notice), a level 4 (A), the same
+# unit keeps its level (A with a liability notice), levels 4 and 5 (A), the same
 # submission twice, and an invalid filing. Prints what happened to each,
 # verifies the audit chain, and stops everything it started.
 #
@@ -116,10 +116,12 @@ ctl insist "$D" "我单位经复核坚持按第二级备案，并承担由此产
 wait_state "$D" accepted incomplete
 report "$D"
 
-say "6. a level-4 filing"
-E=$(submit "$EX/filing-level4.json")
-wait_state "$E" accepted incomplete panel
-report "$E"
+say "6. a level-4 and a level-5 filing"
+for f in filing-level4 filing-level5; do
+    E=$(submit "$EX/$f.json")
+    wait_state "$E" accepted incomplete panel
+    report "$E"
+done
 
 say "7. an invalid filing (refused, nothing stored)"
 echo "   -- malformed JSON, refused by mlpsctl before sending:"

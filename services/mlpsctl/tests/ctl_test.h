@@ -18,6 +18,7 @@
 static const char *const ctl_test_valid[] = {
     "filing-level2",    "filing-level3", "filing-level3-missing",
     "filing-misgraded", "filing-insist", "filing-level4",
+    "filing-level5",
 };
 #define CTL_TEST_NVALID (sizeof ctl_test_valid / sizeof ctl_test_valid[0])
 

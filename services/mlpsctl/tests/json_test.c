@@ -76,6 +76,7 @@ s_valid_examples_convert(void **state)
         {"filing-misgraded", 2, 2, 10, 0, "北京市朝阳区市场监督管理局"},
         {"filing-insist", 2, 2, 5, 1, "北京市东城区文化和旅游局"},
         {"filing-level4", 4, 3, 11, 1, "北京市大数据中心"},
+        {"filing-level5", 5, 3, 11, 1, "北京市某重要信息基础设施运营单位"},
     };
     assert_int_equal(sizeof want / sizeof want[0], CTL_TEST_NVALID);
     for (size_t i = 0; i < CTL_TEST_NVALID; i++) {
@@ -181,6 +182,7 @@ s_examples_are_what_they_claim(void **state)
          "topology security_organisation security_policies security_design "
          "product_list evaluation_report"},
         {"filing-level4", 1, ""},
+        {"filing-level5", 1, ""},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         Mlps__V1__Filing *f = s_example_filing(want[i].name);
