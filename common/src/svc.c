@@ -216,6 +216,18 @@ s_peer_key(const cmn_svc_t *svc, const char *dest, char key[41])
         size_t len = strcspn(k, ";");
         uint8_t raw[32];
         snprintf(key, CMN_CURVE_KEYLEN + 1, "%.*s", (int) len, k);
+        if (k[0] == '@') { /* dest=@FILE: the key is the file's first line */
+            char path[512], line[128] = "";
+            snprintf(path, sizeof path, "%.*s", (int) len - 1, k + 1);
+            FILE *f = fopen(path, "r");
+            if (f == NULL || fgets(line, sizeof line, f) == NULL)
+                line[0] = '\0';
+            if (f != NULL)
+                fclose(f);
+            line[strcspn(line, "\r\n")] = '\0';
+            len = strlen(line);
+            snprintf(key, CMN_CURVE_KEYLEN + 1, "%.40s", line);
+        }
         if (len != CMN_CURVE_KEYLEN || zmq_z85_decode(raw, key) == NULL) {
             cmn_log_error("\"curve.peer-keys\": the key of \"%s\" is not a "
                           "Z85 public key",
@@ -454,10 +466,11 @@ s_start(cmn_svc_t *svc)
     if (c->peers[0] != '\0' && (rc = s_open_peers(svc)) != 0)
         return rc;
     if (c->api[0] != '\0' && svc->def->napi_handlers > 0) {
-        svc->api = cmn_api_new(&svc->loop, svc->zctx, svc->db, svc->def->name,
-                               c->api, svc->def->api_handlers,
-                               svc->def->napi_handlers, svc->arg, s_on_commit,
-                               svc, svc->zap ? svc->secret : NULL, &rc);
+        svc->api =
+            cmn_api_new(&svc->loop, svc->zctx, svc->db, svc->def->name, c->api,
+                        svc->def->api_handlers, svc->def->napi_handlers,
+                        svc->arg, s_on_commit, svc,
+                        svc->zap && c->curve_api ? svc->secret : NULL, &rc);
         if (svc->api == NULL)
             return rc;
     }

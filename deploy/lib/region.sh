@@ -7,6 +7,10 @@
 #
 # Ports, from BASE: intake api +1; review api +101, inbox +102;
 # panel api +201, inbox +202; audit api +301, inbox +302.
+#
+# As in docker-compose.yml, review's inbox is a CURVE server with a ZAP
+# allow-list (the link district offices use): intake and panel reach it
+# with keys made here by mlps-keygen (REGION_CURVE=0 turns this off).
 set -euo pipefail
 umask 022
 
@@ -38,9 +42,33 @@ region_start_one() {
     echo $! >"$W/$name.pid"
 }
 
+# CURVE keys for review (server) and its senders, and review's allow-list.
+region_keys() {
+    [ "${REGION_CURVE:-1}" = 1 ] || return 0
+    local k="$W/keys" gen="$BIN/services/mlpsctl/mlps-keygen" s
+    mkdir -p "$k"
+    for s in review intake panel; do
+        [ -f "$k/$s.key" ] || "$gen" "$k/$s.key" >"$k/$s.pub"
+    done
+    printf '%s %s\n' "${OFFICE:-110100}" "$(cat "$k/intake.pub")" \
+        "${OFFICE:-110100}" "$(cat "$k/panel.pub")" >"$k/offices"
+}
+# Options for review's inbox, and for a sender to it.
+region_review_curve() {
+    [ "${REGION_CURVE:-1}" = 1 ] || return 0
+    echo "--curve.secret-key-file=$W/keys/review.key" \
+        "--curve.clients-file=$W/keys/offices"
+}
+region_sender_curve() { # SERVICE
+    [ "${REGION_CURVE:-1}" = 1 ] || return 0
+    echo "--curve.secret-key-file=$W/keys/$1.key" \
+        "--curve.peer-keys=review=@$W/keys/review.pub"
+}
+
 region_start() {
     region_ports
     mkdir -p "$W"
+    region_keys
     "$ROOT/deploy/pgcluster.sh" start "$W/pg" >/dev/null
     local h=tcp://127.0.0.1
     local audit="audit=$h:$P_AUDIT_IN"
@@ -50,14 +78,15 @@ region_start() {
         --listen="$h:$P_REVIEW_IN" --api="$h:$P_REVIEW_API" \
         --peers="panel=$h:$P_PANEL_IN;$audit" \
         --review.calendar="$ROOT/services/review/calendar/cn-2026.txt" \
-        ${REVIEW_OPTS:-}
+        $(region_review_curve) ${REVIEW_OPTS:-}
     region_start_one panel "$BIN/services/panel/mlps-panel" \
         --listen="$h:$P_PANEL_IN" --api="$h:$P_PANEL_API" \
         --peers="review=$h:$P_REVIEW_IN;$audit" \
         --panel.experts="${EXPERTS:-$ROOT/deploy/region/experts.json}" \
-        ${PANEL_OPTS:-}
+        $(region_sender_curve panel) ${PANEL_OPTS:-}
     region_start_one intake "$BIN/services/intake/mlps-intake" \
-        --api="$h:$P_INTAKE_API" --peers="review=$h:$P_REVIEW_IN;$audit"
+        --api="$h:$P_INTAKE_API" --peers="review=$h:$P_REVIEW_IN;$audit" \
+        $(region_sender_curve intake)
     region_wait_up
 }
 

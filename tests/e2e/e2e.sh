@@ -177,7 +177,7 @@ no_quorum)
         --listen="tcp://127.0.0.1:$P_REVIEW_IN" --api="$MLPS_REVIEW" \
         --peers="panel=tcp://127.0.0.1:$P_PANEL_IN;audit=tcp://127.0.0.1:$P_AUDIT_IN" \
         --review.calendar="$ROOT/services/review/calendar/cn-2026.txt" \
-        --review.watch-ms=200
+        --review.watch-ms=200 $(region_review_curve)
     for _ in $(seq 1 100); do
         [ "$(status "$id" breached 2>/dev/null || true)" = yes ] && break
         sleep 0.1

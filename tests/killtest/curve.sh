@@ -19,6 +19,7 @@ kt_sql "CREATE DATABASE rogue" >/dev/null
 PORT=$(kt_free_port)
 ADMIN=$(kt_url mlps_admin)
 RPUB=$("$KEYGEN" "$W/recv.key")
+echo "$RPUB" >"$W/recv.pub"
 HPUB=$("$KEYGEN" "$W/haidian.key")
 "$KEYGEN" "$W/rogue.key" >/dev/null
 printf '# office public-key\n110108 %s\n' "$HPUB" >"$W/clients"
@@ -30,8 +31,8 @@ RPID=$!
 # The allowed office claims to be another one in its envelopes.
 "$BIN/kt_send" --db.url="$(kt_url ktsend_svc)" --db.admin-url="$ADMIN" \
     --office=999999 --curve.secret-key-file="$W/haidian.key" \
-    --curve.peer-keys="ktrecv=$RPUB" --peers="ktrecv=tcp://127.0.0.1:$PORT" \
-    --kt.total=$N --kt.batch=100 --kt.interval-ms=20 >"$W/send.log" 2>&1 &
+    --curve.peer-keys="ktrecv=@$W/recv.pub" \
+    --peers="ktrecv=tcp://127.0.0.1:$PORT" --kt.total=$N --kt.batch=100 --kt.interval-ms=20 >"$W/send.log" 2>&1 &
 GPID=$!
 rogue() { echo "$(kt_url "$1")" | sed 's/dbname=mlps/dbname=rogue/'; }
 "$BIN/kt_send" --db.url="$(rogue ktsend_svc)" --db.admin-url="$(rogue mlps_admin)" \

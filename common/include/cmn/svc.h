@@ -36,7 +36,8 @@ typedef struct {
     long outbox_batch, outbox_lease_ms, outbox_poll_ms, outbox_batches;
     long inbox_batch, inbox_concurrency;
     char *curve_secret_file;  /* this service's CURVE secret key */
-    char *curve_clients_file; /* offices allowed in: CURVE inbox and API */
+    char *curve_clients_file; /* offices allowed in: a CURVE inbox */
+    bool curve_api;           /* ... and a CURVE API endpoint */
     char *curve_peer_keys;    /* "dest=KEY;..." peers reached over CURVE */
     char *today; /* "YYYY-MM-DD" pins the office's date (tests, demos) */
     char *tz;    /* time zone of the office's calendar day */
@@ -82,9 +83,11 @@ typedef struct {
      offsetof(T, m.curve_secret_file), "this service's CURVE secret key"},    \
     {"curve.clients-file", CMN_CFG_STR, "", 0, 0,                             \
      offsetof(T, m.curve_clients_file),                                       \
-     "allow-list OFFICE KEY: inbox and API become CURVE servers"},            \
+     "allow-list OFFICE KEY: the inbox becomes a CURVE server"},              \
+    {"curve.api", CMN_CFG_BOOL, "false", 0, 0, offsetof(T, m.curve_api),      \
+     "with curve.clients-file: the API endpoint too"},                        \
     {"curve.peer-keys", CMN_CFG_STR, "", 0, 0, offsetof(T, m.curve_peer_keys),\
-     "dest=PUBLIC_KEY;...: peers reached over CURVE"},                        \
+     "dest=PUBLIC_KEY or dest=@FILE;...: peers reached over CURVE"},         \
     {"clock.today", CMN_CFG_STR, "", 0, 0, offsetof(T, m.today),               \
      "pin today's date YYYY-MM-DD (tests, demos)"},                            \
     {"clock.tz", CMN_CFG_STR, "Asia/Shanghai", 0, 0, offsetof(T, m.tz),        \
