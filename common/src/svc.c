@@ -399,6 +399,25 @@ s_on_signal(uv_signal_t *h, int signum)
     cmn_svc_stop(h->data);
 }
 
+/* Delivered outbox rows are history once acknowledged; keep a while. */
+static int
+s_purge_work(PGconn *conn, void *arg)
+{
+    const cmn_svc_t *svc = arg;
+    char days[24];
+    int err;
+    snprintf(days, sizeof days, "%ld", svc->conf->outbox_keep_days);
+    const char *p[1] = {days};
+    PGresult *r = cmn_pg_exec(conn,
+                              "DELETE FROM outbox WHERE delivered_at < now() "
+                              "- $1::integer * interval '1 day'",
+                              1, p, &err);
+    if (r != NULL && atoi(PQcmdTuples(r)) > 0)
+        cmn_log_info("purged %s delivered outbox rows", PQcmdTuples(r));
+    PQclear(r);
+    return err;
+}
+
 /* Keys, and the ZAP handler before any CURVE socket binds. */
 static int
 s_start_curve(cmn_svc_t *svc)
@@ -464,6 +483,11 @@ s_start(cmn_svc_t *svc)
             return rc;
     }
     if (c->peers[0] != '\0' && (rc = s_open_peers(svc)) != 0)
+        return rc;
+    if (svc->nout > 0 && c->outbox_keep_days > 0 &&
+        (rc = cmn_svc_every(svc, (uint64_t) c->outbox_purge_ms,
+                            (uint64_t) c->outbox_purge_ms, s_purge_work,
+                            svc)) != 0)
         return rc;
     if (c->api[0] != '\0' && svc->def->napi_handlers > 0) {
         svc->api =

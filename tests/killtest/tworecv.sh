@@ -29,12 +29,22 @@ for i in 1 2; do
     "$BIN/kt_send" --db.url="$(kt_url ktsend_svc)" --db.admin-url="$ADMIN" \
         --peers="ktrecv=tcp://127.0.0.1:$P1,tcp://127.0.0.1:$P2" \
         --kt.total=$N --kt.batch=500 --kt.interval-ms=10 \
-        --outbox.lease-ms=150 --outbox.batch=200 >"$W/send$i.log" 2>&1 &
+        --outbox.lease-ms=150 --outbox.batch=200 --outbox.purge-ms=300 \
+        >"$W/send$i.log" 2>&1 &
     eval "S$i=$!"
 done
 ok=1
 kt_wait_drained $N 180 || { echo "FAIL: did not drain" >&2; ok=0; }
 read -r sent applied lost twice failed < <(kt_counts)
+# Delivered rows are history: aged past outbox.keep-days, a sender purges
+# them (every 300 ms here).
+kt_sql "UPDATE ktsend.outbox SET delivered_at = now() - interval '8 days'"
+for _ in $(seq 1 100); do
+    left=$(kt_sql "SELECT count(*) FROM ktsend.outbox")
+    [ "$left" = 0 ] && break
+    sleep 0.1
+done
+[ "$left" = 0 ] || { echo "FAIL: $left delivered rows were not purged" >&2; ok=0; }
 kill -TERM $R1 $R2 $S1 $S2
 wait $R1 $R2 $S1 $S2 || true
 a1=$(grep -o 'inbox stats.*' "$W/recv1.log" | sed 's/.* applied=\([0-9]*\).*/\1/')

@@ -35,6 +35,8 @@ typedef struct {
     long frame_max;
     long outbox_batch, outbox_lease_ms, outbox_poll_ms, outbox_batches;
     long inbox_batch, inbox_concurrency;
+    long outbox_keep_days;    /* delivered rows are purged after this long */
+    long outbox_purge_ms;     /* ... looked for this often */
     char *curve_secret_file;  /* this service's CURVE secret key */
     char *curve_clients_file; /* offices allowed in: a CURVE inbox */
     bool curve_api;           /* ... and a CURVE API endpoint */
@@ -75,6 +77,11 @@ typedef struct {
      offsetof(T, m.outbox_poll_ms), "look for unsent rows this often"},        \
     {"outbox.batches", CMN_CFG_INT, "4", 1, 64,                                \
      offsetof(T, m.outbox_batches), "claimed batches in flight"},              \
+    {"outbox.keep-days", CMN_CFG_INT, "7", 0, 3650,                            \
+     offsetof(T, m.outbox_keep_days),                                          \
+     "purge delivered outbox rows older than this (0: keep)"},                \
+    {"outbox.purge-ms", CMN_CFG_INT, "600000", 100, 86400000,                  \
+     offsetof(T, m.outbox_purge_ms), "how often to purge the outbox"},        \
     {"inbox.batch", CMN_CFG_INT, "200", 1, 5000,                               \
      offsetof(T, m.inbox_batch), "messages per transaction"},                  \
     {"inbox.concurrency", CMN_CFG_INT, "2", 1, 32,                             \
