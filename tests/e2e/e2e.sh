@@ -169,22 +169,35 @@ no_quorum)
     deadline=$(status "$id" deadline | cut -c1-10)
     [ -n "$deadline" ] || fail "an escalated case must have a running clock"
     echo "ok: escalated, review deadline $deadline"
-    # Later: the office has not acted; the watch records the breach.
-    kill -TERM "$(cat "$W/review.pid")"
-    sleep 1
-    TODAY=2026-12-31
-    region_start_one review "$BIN/services/review/mlps-review" \
-        --listen="tcp://127.0.0.1:$P_REVIEW_IN" --api="$MLPS_REVIEW" \
-        --peers="panel=tcp://127.0.0.1:$P_PANEL_IN;audit=tcp://127.0.0.1:$P_AUDIT_IN" \
-        --review.calendar="$ROOT/services/review/calendar/cn-2026.txt" \
-        --review.watch-ms=200 $(region_review_curve)
+    # Later: the office has not acted. Two working days before the deadline
+    # the watch warns; after it, the watch records the breach.
+    restart_review() { # DATE
+        kill -TERM "$(cat "$W/review.pid")"
+        while kill -0 "$(cat "$W/review.pid")" 2>/dev/null; do sleep 0.1; done
+        TODAY=$1
+        region_start_one review "$BIN/services/review/mlps-review" \
+            --listen="tcp://127.0.0.1:$P_REVIEW_IN" --api="$MLPS_REVIEW" \
+            --peers="panel=tcp://127.0.0.1:$P_PANEL_IN;audit=tcp://127.0.0.1:$P_AUDIT_IN" \
+            --review.calendar="$ROOT/services/review/calendar/cn-2026.txt" \
+            --review.watch-ms=200 $(region_review_curve)
+    }
+    restart_review 2026-12-02 # Dec 3 and 4 are left
+    for _ in $(seq 1 100); do
+        ctl audit events "$id" 2>/dev/null | grep -q "action=deadline.warning" && break
+        sleep 0.1
+    done
+    ctl audit events "$id" | grep "action=deadline.warning" |
+        grep -q "2 working day(s) left, due 2026-12-04" || fail "no deadline warning"
+    check breached no "$(status "$id" breached)"
+    echo "ok: warned two working days ahead"
+    restart_review 2026-12-31
     for _ in $(seq 1 100); do
         [ "$(status "$id" breached 2>/dev/null || true)" = yes ] && break
         sleep 0.1
     done
     check breached yes "$(status "$id" breached)"
-    audit_is "$id" 5 filing.received case.decided panel.escalated \
-        case.escalated deadline.breached
+    audit_is "$id" 6 filing.received case.decided panel.escalated \
+        case.escalated deadline.warning deadline.breached
     ;;
 duplicate)
     id=$(submit "$EX/filing-level2.json")
