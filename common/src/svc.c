@@ -369,6 +369,11 @@ cmn_svc_stop(cmn_svc_t *svc)
             (unsigned long long) st.rejected, (unsigned long long) st.retried,
             (unsigned long long) st.bad_frames);
     }
+    if (svc->zap != NULL) {
+        unsigned long allowed, refused;
+        cmn_zap_stats(svc->zap, &allowed, &refused);
+        cmn_log_info("zap stats allowed=%lu refused=%lu", allowed, refused);
+    }
     for (int i = 0; i < svc->nout; i++) {
         cmn_outbox_stats_t st;
         cmn_outbox_stats(svc->out[i], &st);

@@ -674,7 +674,6 @@ static int
 s_start(cmn_svc_t *svc, void *arg)
 {
     rvw_t *self = arg;
-    self->svc = svc;
     int rc = s_load_calendar(self);
     if (rc != 0)
         return CMN_ECONFIG;

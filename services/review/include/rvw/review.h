@@ -25,7 +25,6 @@ typedef struct {
 typedef struct {
     rvw_conf_t conf;
     rvw_calendar_t *cal; /* read-only once loaded: shared by workers */
-    cmn_svc_t *svc;
 } rvw_t;
 
 extern const cmn_cfg_opt_t rvw_options[];
