@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
 static int
 s_ident_ok(const char *s)
@@ -78,11 +79,14 @@ s_setup(PGconn *c, const char *schema, const char *role, char *why,
 {
     char sql[2048];
     snprintf(sql, sizeof sql,
+             /* Roles are cluster-wide and the advisory lock is per
+              * database: another database's migration may create the same
+              * role at the same moment. */
              "DO $$ BEGIN "
-             "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s_owner') "
-             "THEN CREATE ROLE %s_owner NOLOGIN; END IF; "
-             "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') "
-             "THEN CREATE ROLE %s LOGIN; END IF; END $$; "
+             "BEGIN CREATE ROLE %s_owner NOLOGIN; EXCEPTION WHEN "
+             "duplicate_object OR unique_violation THEN NULL; END; "
+             "BEGIN CREATE ROLE %s LOGIN; EXCEPTION WHEN "
+             "duplicate_object OR unique_violation THEN NULL; END; END $$; "
              "GRANT %s_owner TO CURRENT_USER; "
              "REVOKE ALL ON SCHEMA public FROM PUBLIC; "
              "CREATE SCHEMA IF NOT EXISTS %s AUTHORIZATION %s_owner; "
@@ -91,9 +95,20 @@ s_setup(PGconn *c, const char *schema, const char *role, char *why,
              " id text PRIMARY KEY, checksum text NOT NULL,"
              " applied_at timestamptz NOT NULL DEFAULT now()); "
              "ALTER TABLE %s.schema_migrations OWNER TO %s_owner",
-             schema, schema, role, role, schema, schema, schema, schema, role,
-             schema, schema, schema);
-    return s_exec(c, sql, why, whylen);
+             schema, role, schema, schema, schema, schema, role, schema, schema,
+             schema);
+    /* Role rows are shared by every database of the cluster, so a
+     * concurrent migration elsewhere can still collide (a grant updated
+     * twice): try again a few times before giving up. */
+    int rc = CMN_EDB;
+    for (int attempt = 0; attempt < 5 && rc != 0; attempt++) {
+        if (attempt > 0)
+            uv_sleep(100u * (unsigned) attempt);
+        rc = s_exec(c, sql, why, whylen);
+        if (rc == CMN_EDBCONN)
+            break;
+    }
+    return rc;
 }
 
 /* 1 applied now, 0 already there, <0 error. */

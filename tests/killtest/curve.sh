@@ -42,7 +42,13 @@ rogue() { echo "$(kt_url "$1")" | sed 's/dbname=mlps/dbname=rogue/'; }
 XPID=$!
 ok=1
 kt_wait_drained $N 120 || { echo "FAIL: the allowed office did not drain" >&2; ok=0; }
-sleep 2 # the refused office keeps trying meanwhile
+# The refused office has all of its messages queued and keeps trying.
+for _ in $(seq 1 100); do
+    [ "$(psql -qAtX "$(rogue mlps_admin)" -c "SELECT count(*) FROM ktsend.sent" \
+        2>/dev/null)" = 200 ] && break
+    sleep 0.1
+done
+sleep 2
 applied=$(kt_sql "SELECT count(DISTINCT seq) FROM ktrecv.applied")
 by_office=$(kt_sql "SELECT string_agg(DISTINCT peer, ',') FROM ktrecv.applied")
 rogue_left=$(psql -qAtX "$(rogue mlps_admin)" -c "SELECT count(*) FROM
