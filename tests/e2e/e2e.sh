@@ -13,7 +13,13 @@ SCENARIO=$2
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 EX=$ROOT/deploy/examples
 W=$BIN/tmp/e2e-$SCENARIO-$$
-BASE=$((10000 + (RANDOM % 200) * 100)) # below the ephemeral port range
+# Each scenario its own ports (BASE+1 .. BASE+302), apart from the ranges
+# the other tests pick from and below the kernel's ephemeral range.
+case "$SCENARIO" in
+clean_a) BASE=30500 ;; missing_b) BASE=30810 ;; misgraded_c) BASE=31120 ;;
+insist) BASE=31430 ;; no_quorum) BASE=31740 ;; duplicate) BASE=32050 ;;
+*) BASE=32360 ;;
+esac
 TODAY=2026-11-20 # a Friday; deadlines counted on the 2026 calendar
 . "$ROOT/deploy/lib/region.sh"
 

@@ -14,7 +14,7 @@ kt_workdir() {
 kt_free_port() {
     local p
     for _ in $(seq 1 200); do
-        p=$((10000 + RANDOM % 20000)) # below the ephemeral range
+        p=$((10000 + RANDOM % 10000)) # below the ephemeral range
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
             return 0

@@ -14,7 +14,7 @@ aud_workdir() {
 aud_free_port() {
     local p
     for _ in $(seq 1 200); do
-        p=$((40000 + RANDOM % 20000))
+        p=$((27000 + RANDOM % 3500)) # below the ephemeral range
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
             return 0
