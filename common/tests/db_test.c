@@ -12,30 +12,15 @@
 
 #include <cmocka.h>
 
-static char s_admin[256];
+#include "cmn_test/pg.h"
 
-static void
-s_url(char *out, size_t len, const char *user)
-{
-    const char *dir = getenv("MLPS_TEST_PGDIR");
-    char path[512], port[16] = "";
-    snprintf(path, sizeof path, "%s/port", dir ? dir : ".");
-    FILE *f = fopen(path, "r");
-    if (f != NULL) {
-        if (fgets(port, sizeof port, f) == NULL)
-            port[0] = '\0';
-        fclose(f);
-    }
-    port[strcspn(port, "\n")] = '\0';
-    snprintf(out, len, "host=127.0.0.1 port=%s dbname=mlps user=%s", port,
-             user);
-}
+static char s_admin[256];
 
 static PGconn *
 s_connect(const char *user)
 {
     char url[256];
-    s_url(url, sizeof url, user);
+    cmn_test_pg_url(url, sizeof url, user);
     PGconn *c = PQconnectdb(url);
     assert_int_equal(PQstatus(c), CONNECTION_OK);
     cmn_pg_quiet(c);
@@ -71,7 +56,7 @@ static int
 s_setup(void **state)
 {
     (void) state;
-    s_url(s_admin, sizeof s_admin, "mlps_admin");
+    cmn_test_pg_url(s_admin, sizeof s_admin, "mlps_admin");
     PGconn *c = s_connect("mlps_admin");
     assert_string_equal(s_try(c, "DROP SCHEMA IF EXISTS dbt_a, dbt_b, dbt_c "
                                  "CASCADE"),
@@ -220,7 +205,7 @@ test_pool_runs_jobs_and_reconnects(void **state)
     uv_loop_t loop;
     uv_loop_init(&loop);
     char url[256];
-    s_url(url, sizeof url, "dbt_a_svc");
+    cmn_test_pg_url(url, sizeof url, "dbt_a_svc");
     int err;
     cmn_db_t *db = cmn_db_new(&loop, url, 2, &err);
     assert_non_null(db);

@@ -18,32 +18,17 @@
 
 #include <cmocka.h>
 
+#include "cmn_test/pg.h"
+
 #define S_THREADS     4
 #define S_THREAD_TXNS 25
 #define S_TXN_EVENTS  4
-
-static void
-s_url(char *out, size_t len, const char *user)
-{
-    const char *dir = getenv("MLPS_TEST_PGDIR");
-    char path[512], port[16] = "";
-    snprintf(path, sizeof path, "%s/port", dir ? dir : ".");
-    FILE *f = fopen(path, "r");
-    if (f != NULL) {
-        if (fgets(port, sizeof port, f) == NULL)
-            port[0] = '\0';
-        fclose(f);
-    }
-    port[strcspn(port, "\n")] = '\0';
-    snprintf(out, len, "host=127.0.0.1 port=%s dbname=mlps user=%s", port,
-             user);
-}
 
 static PGconn *
 s_connect(const char *user)
 {
     char url[256];
-    s_url(url, sizeof url, user);
+    cmn_test_pg_url(url, sizeof url, user);
     PGconn *c = PQconnectdb(url);
     if (PQstatus(c) != CONNECTION_OK)
         fprintf(stderr, "connect as %s: %s", user, PQerrorMessage(c));
@@ -357,7 +342,7 @@ s_appender(void *arg)
 {
     (void) arg;
     char url[256];
-    s_url(url, sizeof url, "audit_svc");
+    cmn_test_pg_url(url, sizeof url, "audit_svc");
     PGconn *c = PQconnectdb(url);
     long failed = 0;
     cmn_pg_quiet(c);
