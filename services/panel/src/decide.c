@@ -4,6 +4,9 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static bool
 s_seated(const pnl_ballot_t *b, int64_t id)
@@ -184,4 +187,47 @@ pnl_decide_format(const pnl_decision_t *decision, char *buf, size_t len)
     if (d->outcome == PNL_DECISION_NO_MAJORITY)
         pnl__text_add(&t, "; another session must decide");
     return pnl__text_result(&t);
+}
+
+/* True if opinion o backs the outcome decided in d. */
+static bool
+s_with_majority(const pnl_opinion_t *o, const pnl_decision_t *d)
+{
+    if (d->outcome == PNL_DECISION_ADJUST)
+        return o->stance == PNL_STANCE_ADJUST && o->level == d->level;
+    return d->outcome == PNL_DECISION_CONFIRM &&
+           o->stance == PNL_STANCE_CONFIRM;
+}
+
+/* True if opinion k's reasons are to be written: it backs d, says
+ * something, and no earlier such opinion said the same. */
+static bool
+s_reason_counts(const pnl_opinion_t *ops, size_t k, const pnl_decision_t *d)
+{
+    if (!s_with_majority(&ops[k], d) || !s_has_text(ops[k].reasons))
+        return false;
+    for (size_t j = 0; j < k; j++)
+        if (s_with_majority(&ops[j], d) && ops[j].reasons != NULL &&
+            strcmp(ops[j].reasons, ops[k].reasons) == 0)
+            return false;
+    return true;
+}
+
+char *
+pnl_decide_reasons(const pnl_opinion_t *opinions, size_t n,
+                   const pnl_decision_t *decision)
+{
+    size_t len = 1, at = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s_reason_counts(opinions, i, decision))
+            len += strlen(opinions[i].reasons) + 2;
+    char *out = malloc(len);
+    if (out == NULL)
+        return NULL;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (s_reason_counts(opinions, i, decision))
+            at += (size_t) snprintf(out + at, len - at, "%s%s",
+                                    at > 0 ? "; " : "", opinions[i].reasons);
+    return out;
 }

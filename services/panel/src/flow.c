@@ -233,37 +233,6 @@ pnl_flow_place(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
     return err;
 }
 
-/* True if opinion o backs the outcome decided in d. */
-static bool
-s_with_majority(const pnl_opinion_t *o, const pnl_decision_t *d)
-{
-    if (d->outcome == PNL_DECISION_ADJUST)
-        return o->stance == PNL_STANCE_ADJUST && o->level == d->level;
-    return o->stance == PNL_STANCE_CONFIRM;
-}
-
-/* The reasons of the experts who made the majority, joined with "; ".
- * Caller frees; "" when none gave any. */
-static char *
-s_majority_reasons(const pnl_ballot_rows_t *b, const pnl_decision_t *d)
-{
-    size_t len = 1, at = 0;
-    for (size_t i = 0; i < b->nopinions; i++)
-        if (s_with_majority(&b->opinions[i], d) && b->opinions[i].reasons)
-            len += strlen(b->opinions[i].reasons) + 2;
-    char *out = malloc(len);
-    if (out == NULL)
-        return NULL;
-    out[0] = '\0';
-    for (size_t i = 0; i < b->nopinions; i++) {
-        const pnl_opinion_t *o = &b->opinions[i];
-        if (s_with_majority(o, d) && o->reasons && o->reasons[0] != '\0')
-            at += (size_t) snprintf(out + at, len - at, "%s%s",
-                                    at > 0 ? "; " : "", o->reasons);
-    }
-    return out;
-}
-
 static int
 s_decide(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
          const pnl_ballot_rows_t *b, const pnl_decision_t *d, const char *line,
@@ -272,7 +241,7 @@ s_decide(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
     bool adjust = d->outcome == PNL_DECISION_ADJUST;
     int majority = adjust ? d->nadjust[d->level] : d->nconfirm;
     char day[PNL_DATE_STRLEN], detail[600], outcome[160];
-    char *reasons = s_majority_reasons(b, d);
+    char *reasons = pnl_decide_reasons(b->opinions, b->nopinions, d);
     if (reasons == NULL)
         return CMN_ENOMEM;
     s_day(k->session, day);

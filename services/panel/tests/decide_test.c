@@ -2,6 +2,8 @@
 #include "pnl/decide.h"
 #include "pnl_test.h"
 
+#include <stdlib.h>
+
 static const int64_t s_three[] = {1, 2, 3};
 static const int64_t s_five[] = {1, 2, 3, 4, 5};
 
@@ -194,6 +196,41 @@ s_invalid_ballot(void **state)
     assert_int_equal(pnl_decide_format(&d, NULL, 0), CMN_EINVAL);
 }
 
+/* The letter's reasons: the majority's only, in order, each text once. */
+static void
+s_majority_reasons(void **state)
+{
+    (void) state;
+    pnl_opinion_t ops[5] = {
+        {1, PNL_STANCE_ADJUST, 3, "matrix misapplied"},
+        {2, PNL_STANCE_ADJUST, 4, "national security harmed"},
+        {3, PNL_STANCE_ADJUST, 3, "matrix misapplied"},
+        {4, PNL_STANCE_CONFIRM, 0, "the unit graded it right"},
+        {5, PNL_STANCE_ADJUST, 3, "public interest, not citizens"},
+    };
+    pnl_decision_t d;
+    s_tally(2, s_five, 5, ops, 5, &d);
+    assert_int_equal(d.outcome, PNL_DECISION_ADJUST);
+    char *r = pnl_decide_reasons(ops, 5, &d);
+    assert_non_null(r);
+    assert_string_equal(r, "matrix misapplied; public interest, not citizens");
+    free(r);
+
+    /* A confirmation: the confirming experts' reasons, none of the
+     * adjusting one's; none given at all is "". */
+    pnl_opinion_t conf[3] = {s_confirm(1), s_adjust(2, 3), s_confirm(3)};
+    s_tally(2, s_three, 3, conf, 3, &d);
+    assert_int_equal(d.outcome, PNL_DECISION_CONFIRM);
+    r = pnl_decide_reasons(conf, 3, &d);
+    assert_non_null(r);
+    assert_string_equal(r, "");
+    free(r);
+    conf[2].reasons = "the matrix gives 2";
+    r = pnl_decide_reasons(conf, 3, &d);
+    assert_string_equal(r, "the matrix gives 2");
+    free(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -202,6 +239,7 @@ main(int argc, char **argv)
         cmocka_unit_test(s_majority_adjust),
         cmocka_unit_test(s_split_opinions),
         cmocka_unit_test(s_invalid_ballot),
+        cmocka_unit_test(s_majority_reasons),
     };
     return PNL_TEST_RUN(tests, argc, argv);
 }

@@ -91,4 +91,11 @@ int pnl_decide_tally(const pnl_ballot_t *ballot, pnl_decision_t *decision,
  * most), or CMN_EINVAL. */
 int pnl_decide_format(const pnl_decision_t *decision, char *buf, size_t len);
 
+/* The reasons of the n opinions that back decision (adjusting to its level,
+ * or confirming), in order and joined with "; ", each text once however
+ * many experts gave it; blank ones are skipped. Returns a string the caller
+ * frees ("" when none gave any), or NULL when out of memory. */
+char *pnl_decide_reasons(const pnl_opinion_t *opinions, size_t n,
+                         const pnl_decision_t *decision);
+
 #endif /* PNL_DECIDE_H */
