@@ -315,6 +315,16 @@ cmn_api_call(const char *endpoint, const char *type,
              const ProtobufCMessageDescriptor *reply_desc, int timeout_ms,
              ProtobufCMessage **reply, char *err, size_t errlen)
 {
+    return cmn_api_call_curve(endpoint, NULL, type, req, reply_desc, timeout_ms,
+                              reply, err, errlen);
+}
+
+int
+cmn_api_call_curve(const char *endpoint, const cmn_api_curve_t *curve,
+                   const char *type, const ProtobufCMessage *req,
+                   const ProtobufCMessageDescriptor *reply_desc, int timeout_ms,
+                   ProtobufCMessage **reply, char *err, size_t errlen)
+{
     void *ctx = zmq_ctx_new(), *zs = zmq_socket(ctx, ZMQ_REQ);
     int zero = 0, rc = CMN_EZMQ;
     uint8_t *payload = NULL, *frame = NULL;
@@ -332,6 +342,11 @@ cmn_api_call(const char *endpoint, const char *type,
     zmq_setsockopt(zs, ZMQ_MAXMSGSIZE, &max, sizeof max);
     zmq_setsockopt(zs, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
     zmq_setsockopt(zs, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms);
+    if (curve != NULL && cmn_curve_client(zs, curve->secret, curve->public_key,
+                                          curve->server_key) != 0) {
+        snprintf(err, errlen, "could not set the CURVE keys");
+        goto out;
+    }
     if (zmq_connect(zs, endpoint) != 0) {
         snprintf(err, errlen, "could not connect to \"%s\": %s", endpoint,
                  zmq_strerror(zmq_errno()));
@@ -351,8 +366,11 @@ cmn_api_call(const char *endpoint, const char *type,
         goto out;
     rc = CMN_EZMQ;
     if (zmq_send(zs, frame, flen, 0) < 0 || zmq_msg_recv(&m, zs, 0) < 0) {
-        snprintf(err, errlen, "no answer from \"%s\" within %d ms", endpoint,
-                 timeout_ms);
+        snprintf(err, errlen, "no answer from \"%s\" within %d ms%s", endpoint,
+                 timeout_ms,
+                 curve != NULL ? " (over CURVE: a server that does not "
+                                 "allow this key answers nothing)"
+                               : "");
         goto out;
     }
     rc = s_client_decode(&m, reply_desc, reply, err, errlen);

@@ -24,14 +24,15 @@ struct cmn_zap {
     unsigned long allowed, refused;
 };
 
+/* An identity: 1..32 of [A-Za-z0-9_.:-], e.g. "110108" or "expert:102". */
 static int
-s_office_ok(const char *s)
+s_identity_ok(const char *s)
 {
     size_t n = strlen(s);
     if (n == 0 || n > 32)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char) s[i]) && s[i] != '-' && s[i] != '_')
+        if (!isalnum((unsigned char) s[i]) && !strchr("-_.:", s[i]))
             return 0;
     return 1;
 }
@@ -57,11 +58,13 @@ s_load_clients(cmn_zap_t *self, const char *path, char *why, size_t whylen)
             continue;
         s_client_t c;
         int n = sscanf(s, "%63s %63s %7s", office, key, extra);
-        if (n != 2 || !s_office_ok(office) || strlen(key) != CMN_CURVE_KEYLEN ||
+        if (n != 2 || !s_identity_ok(office) ||
+            strlen(key) != CMN_CURVE_KEYLEN ||
             zmq_z85_decode(c.key, key) == NULL) {
             snprintf(why, whylen,
-                     "%s:%d: expected \"OFFICE_CODE Z85_PUBLIC_KEY\"", path,
-                     lineno);
+                     "%s:%d: expected \"IDENTITY Z85_PUBLIC_KEY\" (an identity "
+                     "is 1 to 32 of A-Z a-z 0-9 _ . : -)",
+                     path, lineno);
             rc = CMN_ECONFIG;
             break;
         }
@@ -113,7 +116,7 @@ s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
         zmq_z85_encode(key, zmq_msg_data(&parts[8]), 32);
     if (c != NULL) {
         self->allowed++;
-        cmn_log_info("office %s authenticated (key %.8s...)", c->office, key);
+        cmn_log_info("%s authenticated (key %.8s...)", c->office, key);
     } else {
         self->refused++;
         cmn_log_warn("refused a connection: %s (key %.8s...)", why, key);
@@ -151,8 +154,8 @@ cmn_zap_new(uv_loop_t *loop, void *zctx, const char *clients_file, char *why,
         snprintf(why, whylen, "could not bind the ZAP handler");
         goto fail;
     }
-    cmn_log_info("ZAP handler allows %zu office key(s) from \"%s\"",
-                 self->nclients, clients_file);
+    cmn_log_info("ZAP handler allows %zu key(s) from \"%s\"", self->nclients,
+                 clients_file);
     return self;
 fail:
     cmn_zap_destroy(&self);
@@ -228,5 +231,48 @@ cmn_curve_client(void *zs, const char *secret, const char *public_key,
                        CMN_CURVE_KEYLEN + 1) ||
         zmq_setsockopt(zs, ZMQ_CURVE_SECRETKEY, secret, CMN_CURVE_KEYLEN + 1))
         return CMN_EZMQ;
+    return 0;
+}
+
+int
+cmn_curve_key_lookup(const char *list, const char *name,
+                     char key[CMN_CURVE_KEYLEN + 1], char *why, size_t whylen)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;
+         p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
+        if (strncmp(p, name, n) != 0 || p[n] != '=')
+            continue;
+        const char *k = p + n + 1;
+        size_t len = strcspn(k, ";");
+        uint8_t raw[32];
+        snprintf(key, CMN_CURVE_KEYLEN + 1, "%.*s", (int) len, k);
+        if (k[0] == '@') { /* name=@FILE: the key is the file's first line */
+            char path[512], line[128] = "";
+            snprintf(path, sizeof path, "%.*s", (int) len - 1, k + 1);
+            FILE *f = fopen(path, "r");
+            if (f == NULL || fgets(line, sizeof line, f) == NULL) {
+                snprintf(why, whylen,
+                         "the key of \"%s\": could not read "
+                         "\"%s\"",
+                         name, path);
+                if (f != NULL)
+                    fclose(f);
+                return CMN_ECONFIG;
+            }
+            fclose(f);
+            line[strcspn(line, "\r\n")] = '\0';
+            len = strlen(line);
+            snprintf(key, CMN_CURVE_KEYLEN + 1, "%.40s", line);
+        }
+        if (len != CMN_CURVE_KEYLEN || zmq_z85_decode(raw, key) == NULL) {
+            snprintf(why, whylen,
+                     "the key of \"%s\" is not a Z85 public key (40 "
+                     "characters)",
+                     name);
+            return CMN_ECONFIG;
+        }
+        return 1;
+    }
     return 0;
 }

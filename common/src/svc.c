@@ -206,42 +206,18 @@ s_migrate(const cmn_svc_t *svc)
 static int
 s_peer_key(const cmn_svc_t *svc, const char *dest, char key[41])
 {
-    const char *list = svc->conf->curve_peer_keys;
-    size_t n = strlen(dest);
-    for (const char *p = list; p && *p;
-         p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
-        if (strncmp(p, dest, n) != 0 || p[n] != '=')
-            continue;
-        const char *k = p + n + 1;
-        size_t len = strcspn(k, ";");
-        uint8_t raw[32];
-        snprintf(key, CMN_CURVE_KEYLEN + 1, "%.*s", (int) len, k);
-        if (k[0] == '@') { /* dest=@FILE: the key is the file's first line */
-            char path[512], line[128] = "";
-            snprintf(path, sizeof path, "%.*s", (int) len - 1, k + 1);
-            FILE *f = fopen(path, "r");
-            if (f == NULL || fgets(line, sizeof line, f) == NULL)
-                line[0] = '\0';
-            if (f != NULL)
-                fclose(f);
-            line[strcspn(line, "\r\n")] = '\0';
-            len = strlen(line);
-            snprintf(key, CMN_CURVE_KEYLEN + 1, "%.40s", line);
-        }
-        if (len != CMN_CURVE_KEYLEN || zmq_z85_decode(raw, key) == NULL) {
-            cmn_log_error("\"curve.peer-keys\": the key of \"%s\" is not a "
-                          "Z85 public key",
-                          dest);
-            return -1;
-        }
-        if (!svc->has_key) {
-            cmn_log_error("\"curve.peer-keys\" needs "
-                          "\"curve.secret-key-file\"");
-            return -1;
-        }
-        return 1;
+    char why[256];
+    int rc = cmn_curve_key_lookup(svc->conf->curve_peer_keys, dest, key, why,
+                                  sizeof why);
+    if (rc < 0) {
+        cmn_log_error("\"curve.peer-keys\": %s", why);
+        return -1;
     }
-    return 0;
+    if (rc == 1 && !svc->has_key) {
+        cmn_log_error("\"curve.peer-keys\" needs \"curve.secret-key-file\"");
+        return -1;
+    }
+    return rc;
 }
 
 /* "dest=ep,ep;dest2=ep" -> one dispatcher each. */
@@ -481,7 +457,7 @@ s_start(cmn_svc_t *svc)
             .concurrency = (int) c->inbox_concurrency,
             .on_commit = s_on_commit,
             .commit_arg = svc,
-            .curve_secret = svc->zap ? svc->secret : NULL,
+            .curve_secret = svc->zap && c->curve_inbox ? svc->secret : NULL,
         };
         svc->inbox = cmn_inbox_new(&svc->loop, svc->zctx, svc->db, &io, &rc);
         if (svc->inbox == NULL)

@@ -63,7 +63,7 @@ echo "curve: applied=$applied attributed_to=$by_office rogue_undelivered=$rogue_
     { echo "FAIL: the refused office delivered something" >&2; ok=0; }
 grep -q "refused a connection: key not on the allow-list" "$W/recv.log" ||
     { echo "FAIL: no refusal logged" >&2; ok=0; }
-grep -q "office 110108 authenticated" "$W/recv.log" ||
+grep -q "110108 authenticated (key" "$W/recv.log" ||
     { echo "FAIL: no authentication logged" >&2; ok=0; }
 kt_sanitizer_clean || ok=0
 [ $ok = 1 ] && { kt_pg_stop; rm -rf "$W"; }

@@ -71,6 +71,20 @@ int cmn_api_call(const char *endpoint, const char *type,
                  ProtobufCMessage **reply, char *err,
                  size_t errlen) CMN_MUST_CHECK;
 
+/* The keys of a CURVE client (Z85 text): its own pair and the server's
+ * public key. */
+typedef struct {
+    const char *secret, *public_key, *server_key;
+} cmn_api_curve_t;
+
+/* cmn_api_call over CURVE when curve is not NULL (the server's ZAP
+ * handler then knows the caller by its key). */
+int cmn_api_call_curve(const char *endpoint, const cmn_api_curve_t *curve,
+                       const char *type, const ProtobufCMessage *req,
+                       const ProtobufCMessageDescriptor *reply_desc,
+                       int timeout_ms, ProtobufCMessage **reply, char *err,
+                       size_t errlen) CMN_MUST_CHECK;
+
 /* Writes a random (version 4) UUID in canonical lower-case text. */
 void cmn_uuid4(char out[37]);
 

@@ -20,7 +20,9 @@
 
 typedef struct cmn_zap cmn_zap_t;
 
-/* Loads clients_file ("OFFICE_CODE Z85_PUBLIC_KEY" per line, # comments)
+/* Loads clients_file ("IDENTITY Z85_PUBLIC_KEY" per line, # comments;
+ * an identity is an office code such as "110108", or a person's role and
+ * id such as "expert:102": 1 to 32 of A-Z a-z 0-9 _ . : -)
  * and binds the ZAP handler in zctx, driven by loop. Call before any CURVE
  * server socket binds. Caller owns the result; NULL with the reason (file
  * and line for a bad entry) in why on failure. */
@@ -39,6 +41,14 @@ void cmn_zap_destroy(cmn_zap_t **self_p);
 int cmn_curve_load(const char *path, char secret[CMN_CURVE_KEYLEN + 1],
                    char public_key[CMN_CURVE_KEYLEN + 1], char *why,
                    size_t whylen) CMN_MUST_CHECK;
+
+/* Finds name's public key in list, "name=KEY;other=@FILE;..." (KEY in Z85;
+ * @FILE: the file's first line). Returns 1 with the key in key, 0 when
+ * list does not name it, or CMN_ECONFIG with the reason in why (an
+ * unreadable file, a malformed key). */
+int cmn_curve_key_lookup(const char *list, const char *name,
+                         char key[CMN_CURVE_KEYLEN + 1], char *why,
+                         size_t whylen);
 
 /* Makes zs a CURVE server in the ZAP domain "mlps" (before bind). */
 int cmn_curve_server(void *zs, const char *secret) CMN_MUST_CHECK;

@@ -38,8 +38,9 @@ typedef struct {
     long outbox_keep_days;    /* delivered rows are purged after this long */
     long outbox_purge_ms;     /* ... looked for this often */
     char *curve_secret_file;  /* this service's CURVE secret key */
-    char *curve_clients_file; /* offices allowed in: a CURVE inbox */
-    bool curve_api;           /* ... and a CURVE API endpoint */
+    char *curve_clients_file; /* identities allowed in (ZAP allow-list) */
+    bool curve_inbox;         /* with it: the inbox is a CURVE server */
+    bool curve_api;           /* ... and the API endpoint */
     char *curve_peer_keys;    /* "dest=KEY;..." peers reached over CURVE */
     char *today; /* "YYYY-MM-DD" pins the office's date (tests, demos) */
     char *tz;    /* time zone of the office's calendar day */
@@ -90,9 +91,11 @@ typedef struct {
      offsetof(T, m.curve_secret_file), "this service's CURVE secret key"},    \
     {"curve.clients-file", CMN_CFG_STR, "", 0, 0,                             \
      offsetof(T, m.curve_clients_file),                                       \
-     "allow-list OFFICE KEY: the inbox becomes a CURVE server"},              \
+     "allow-list IDENTITY KEY per line (ZAP)"},                               \
+    {"curve.inbox", CMN_CFG_BOOL, "true", 0, 0, offsetof(T, m.curve_inbox),   \
+     "with curve.clients-file: the inbox is a CURVE server"},                 \
     {"curve.api", CMN_CFG_BOOL, "false", 0, 0, offsetof(T, m.curve_api),      \
-     "with curve.clients-file: the API endpoint too"},                        \
+     "with curve.clients-file: the API endpoint is a CURVE server"},          \
     {"curve.peer-keys", CMN_CFG_STR, "", 0, 0, offsetof(T, m.curve_peer_keys),\
      "dest=PUBLIC_KEY or dest=@FILE;...: peers reached over CURVE"},         \
     {"clock.today", CMN_CFG_STR, "", 0, 0, offsetof(T, m.today),               \
