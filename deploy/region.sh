@@ -99,10 +99,19 @@ wait_panel "$C" scheduled
 ctl panel show "$C" | sed 's/^/   /'
 experts=$(ctl panel show "$C" | sed -n 's/^expert: //p')
 # Two of the three seated experts find the system should be level 3: that
-# is a strict majority, and the panel decides.
-for e in $(echo "$experts" | head -2); do
-    ctl panel opinion "$C" "$e" adjust 3 "社会秩序受到严重损害，应定为第三级" |
-        sed "s/^/   expert $e: /"
+# is a strict majority, and the panel decides. Each speaks with their own
+# key: the panel's API knows them by it, and refuses one expert's key
+# giving another's opinion, or the office's key giving any.
+e1=$(echo "$experts" | sed -n 1p)
+e2=$(echo "$experts" | sed -n 2p)
+echo "   the office's key giving expert $e1's opinion:"
+ctl panel opinion "$C" "$e1" adjust 3 "x" 2>&1 | sed 's/^/     /' || true
+echo "   expert $e2's key giving expert $e1's opinion:"
+region_expert_ctl "$e2" panel opinion "$C" "$e1" adjust 3 "x" 2>&1 |
+    sed 's/^/     /' || true
+for e in "$e1" "$e2"; do
+    region_expert_ctl "$e" panel opinion "$C" "$e" adjust 3 \
+        "社会秩序受到严重损害，应定为第三级" | sed "s/^/   expert $e: /"
 done
 wait_panel "$C" decided
 wait_state "$C" accepted incomplete

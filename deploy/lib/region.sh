@@ -10,7 +10,10 @@
 #
 # As in docker-compose.yml, review's inbox is a CURVE server with a ZAP
 # allow-list (the link district offices use): intake and panel reach it
-# with keys made here by mlps-keygen (REGION_CURVE=0 turns this off).
+# with keys made here by mlps-keygen. The panel's API is a CURVE server
+# too: each expert in EXPERTS has a key (identity expert:ID), the office
+# staff one more (identity = the office code); mlpsctl uses the staff key
+# unless told otherwise (region_expert_ctl). REGION_CURVE=0 turns this off.
 set -euo pipefail
 umask 022
 
@@ -26,6 +29,22 @@ region_ports() {
     local h=tcp://127.0.0.1
     export MLPS_INTAKE="$h:$P_INTAKE_API" MLPS_REVIEW="$h:$P_REVIEW_API"
     export MLPS_PANEL="$h:$P_PANEL_API" MLPS_AUDIT="$h:$P_AUDIT_API"
+    if [ "${REGION_CURVE:-1}" = 1 ]; then # mlpsctl: the staff's key
+        export MLPS_KEY_FILE="$W/keys/staff.key"
+        export MLPS_SERVER_KEYS="panel=@$W/keys/panel.pub"
+    fi
+}
+
+# region_expert_ctl ID ARGS...: mlpsctl with expert ID's key.
+region_expert_ctl() {
+    local id=$1
+    shift
+    if [ "${REGION_CURVE:-1}" = 1 ]; then
+        MLPS_KEY_FILE="$W/keys/expert-$id.key" \
+            "$BIN/services/mlpsctl/mlpsctl" "$@"
+    else
+        "$BIN/services/mlpsctl/mlpsctl" "$@"
+    fi
 }
 
 region_url() { echo "host=127.0.0.1 port=$(cat "$W/pg/port") dbname=mlps user=$1"; }
@@ -42,17 +61,28 @@ region_start_one() {
     echo $! >"$W/$name.pid"
 }
 
-# CURVE keys for review (server) and its senders, and review's allow-list.
+# CURVE keys: review (server) and its senders, with review's allow-list;
+# the panel's API (its server key is panel.key) with an allow-list of the
+# office staff and of every expert in EXPERTS.
 region_keys() {
     [ "${REGION_CURVE:-1}" = 1 ] || return 0
-    local k="$W/keys" gen="$BIN/services/mlpsctl/mlps-keygen" s
+    local k="$W/keys" gen="$BIN/services/mlpsctl/mlps-keygen" s id
     mkdir -p "$k"
-    for s in review intake panel; do
+    for s in review intake panel staff; do
         [ -f "$k/$s.key" ] || "$gen" "$k/$s.key" >"$k/$s.pub"
     done
     printf '%s %s\n' "${OFFICE:-110100}" "$(cat "$k/intake.pub")" \
         "${OFFICE:-110100}" "$(cat "$k/panel.pub")" >"$k/offices"
+    printf '%s %s\n' "${OFFICE:-110100}" "$(cat "$k/staff.pub")" \
+        >"$k/panel-clients"
+    for id in $(grep -o '"id": *[0-9]*' "$(region_experts)" | grep -o '[0-9]*$'); do
+        [ -f "$k/expert-$id.key" ] ||
+            "$gen" "$k/expert-$id.key" >"$k/expert-$id.pub"
+        printf 'expert:%s %s\n' "$id" "$(cat "$k/expert-$id.pub")" \
+            >>"$k/panel-clients"
+    done
 }
+region_experts() { echo "${EXPERTS:-$ROOT/deploy/region/experts.json}"; }
 # Options for review's inbox, and for a sender to it.
 region_review_curve() {
     [ "${REGION_CURVE:-1}" = 1 ] || return 0
@@ -63,6 +93,12 @@ region_sender_curve() { # SERVICE
     [ "${REGION_CURVE:-1}" = 1 ] || return 0
     echo "--curve.secret-key-file=$W/keys/$1.key" \
         "--curve.peer-keys=review=@$W/keys/review.pub"
+}
+# The panel's API as a CURVE server (its inbox, review's link, stays plain).
+region_panel_api_curve() {
+    [ "${REGION_CURVE:-1}" = 1 ] || return 0
+    echo "--curve.clients-file=$W/keys/panel-clients --curve.api=true" \
+        "--curve.inbox=false"
 }
 
 region_start() {
@@ -82,8 +118,8 @@ region_start() {
     region_start_one panel "$BIN/services/panel/mlps-panel" \
         --listen="$h:$P_PANEL_IN" --api="$h:$P_PANEL_API" \
         --peers="review=$h:$P_REVIEW_IN;$audit" \
-        --panel.experts="${EXPERTS:-$ROOT/deploy/region/experts.json}" \
-        $(region_sender_curve panel) ${PANEL_OPTS:-}
+        --panel.experts="$(region_experts)" \
+        $(region_sender_curve panel) $(region_panel_api_curve) ${PANEL_OPTS:-}
     region_start_one intake "$BIN/services/intake/mlps-intake" \
         --api="$h:$P_INTAKE_API" --peers="review=$h:$P_REVIEW_IN;$audit" \
         $(region_sender_curve intake)

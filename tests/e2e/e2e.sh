@@ -135,14 +135,33 @@ misgraded_c)
     for e in "${seated[@]}"; do
         case "$e" in 201 | 202) fail "conflicted expert $e was seated" ;; esac
     done
-    if ctl panel opinion "$id" 201 confirm "not mine" >/dev/null 2>&1; then
+    # The panel's API knows each caller by its CURVE key: an expert not
+    # seated neither sees the case nor gives an opinion on it...
+    out=$(region_expert_ctl 201 panel opinion "$id" 201 confirm "not mine" 2>&1) &&
         fail "an expert not seated could give an opinion"
-    fi
-    ctl panel opinion "$id" "${seated[0]}" adjust 3 "社会秩序严重损害" >/dev/null
-    if ctl panel opinion "$id" "${seated[0]}" adjust 3 "again" >/dev/null 2>&1; then
+    echo "$out" | grep -q "not_found" || fail "not seated: not not_found: $out"
+    out=$(region_expert_ctl 201 panel show "$id" 2>&1) &&
+        fail "an expert not seated could see the case: $out"
+    # ... one expert's key cannot give another's opinion, nor the office's
+    # key anyone's; a seated expert sees the case.
+    out=$(region_expert_ctl "${seated[1]}" panel opinion "$id" "${seated[0]}" \
+        adjust 3 "x" 2>&1) && fail "expert ${seated[1]} gave ${seated[0]}'s opinion"
+    echo "$out" | grep -q "forbidden" || fail "another's opinion: not forbidden: $out"
+    out=$(ctl panel opinion "$id" "${seated[0]}" adjust 3 "x" 2>&1) &&
+        fail "the office's key gave an expert's opinion"
+    echo "$out" | grep -q "forbidden" || fail "office key: not forbidden: $out"
+    region_expert_ctl "${seated[2]}" panel show "$id" | grep -q "^state: scheduled" ||
+        fail "a seated expert could not see the case"
+    region_expert_ctl "${seated[0]}" panel opinion "$id" "${seated[0]}" adjust 3 \
+        "社会秩序严重损害" >/dev/null
+    if region_expert_ctl "${seated[0]}" panel opinion "$id" "${seated[0]}" \
+        adjust 3 "again" >/dev/null 2>&1; then
         fail "an expert gave two opinions"
     fi
-    ctl panel opinion "$id" "${seated[1]}" adjust 3 "应为第三级" >/dev/null
+    region_expert_ctl "${seated[1]}" panel opinion "$id" "" adjust 3 "应为第三级" \
+        >/dev/null || fail "an expert's key alone could not name the expert"
+    check "opinions recorded" 2 "$(region_sql "SELECT count(*) FROM panel.opinions
+        WHERE tracking_id = '$id'")"
     wait_panel "$id" decided
     wait_state "$id" accepted
     check outcome A "$(status "$id" outcome)"

@@ -3,6 +3,7 @@
 #include "ctl/cli.h"
 #include "cmn/api.h"
 #include "cmn/config.h"
+#include "cmn/curve.h"
 #include "ctl/json.h"
 #include "ctl/print.h"
 
@@ -13,7 +14,16 @@
 typedef struct {
     char *intake, *review, *panel, *audit; /* API endpoints */
     long timeout_ms;
+    char *key_file;    /* this client's CURVE secret key */
+    char *server_keys; /* "panel=KEY;review=@FILE": services over CURVE */
 } s_opts_t;
+
+/* The services mlpsctl talks to; s_call() finds each one's endpoint in the
+ * options by this order. */
+typedef enum { S_INTAKE, S_REVIEW, S_PANEL, S_AUDIT } s_service_t;
+
+static const char *const s_service_names[] = {"intake", "review", "panel",
+                                              "audit"};
 
 static const cmn_cfg_opt_t s_options[] = {
     {"intake", CMN_CFG_STR, "tcp://127.0.0.1:7101", 0, 0,
@@ -26,6 +36,10 @@ static const cmn_cfg_opt_t s_options[] = {
      offsetof(s_opts_t, audit), "audit service API endpoint"},
     {"timeout-ms", CMN_CFG_INT, "5000", 1, 3600000,
      offsetof(s_opts_t, timeout_ms), "how long to wait for a reply"},
+    {"key-file", CMN_CFG_STR, "", 0, 0, offsetof(s_opts_t, key_file),
+     "this client's CURVE secret key (mlps-keygen makes one)"},
+    {"server-keys", CMN_CFG_STR, "", 0, 0, offsetof(s_opts_t, server_keys),
+     "service=PUBLIC_KEY or service=@FILE;...: services reached over CURVE"},
     {NULL, CMN_CFG_STR, NULL, 0, 0, 0, NULL},
 };
 
@@ -40,16 +54,61 @@ typedef int (*s_cmd_fn)(s_ctx_t *c);
 
 /* --- calls and files ------------------------------------------------ */
 
-/* Sends req to endpoint and waits for a reply of type desc. Returns an
+/* The CURVE keys for service into *keys: 1 when --server-keys names it,
+ * 0 when it is reached in the clear, or an exit code (reason printed). */
+static int
+s_curve_keys(s_ctx_t *c, s_service_t service, cmn_api_curve_t *keys,
+             char server[CMN_CURVE_KEYLEN + 1],
+             char secret[CMN_CURVE_KEYLEN + 1],
+             char public_key[CMN_CURVE_KEYLEN + 1])
+{
+    char why[512] = "";
+    const char *name = s_service_names[service];
+    int rc = cmn_curve_key_lookup(c->opts.server_keys, name, server, why,
+                                  sizeof why);
+    if (rc == 0)
+        return 0;
+    if (rc < 0) {
+        fprintf(c->err, "mlpsctl: \"server-keys\": %s\n", why);
+        return CTL_EXIT_USAGE;
+    }
+    if (c->opts.key_file[0] == '\0') {
+        fprintf(c->err,
+                "mlpsctl: \"server-keys\" names %s, so \"key-file\" must "
+                "give this client's secret key\n",
+                name);
+        return CTL_EXIT_USAGE;
+    }
+    if (cmn_curve_load(c->opts.key_file, secret, public_key, why, sizeof why) !=
+        0) {
+        fprintf(c->err, "mlpsctl: \"key-file\": %s\n", why);
+        return CTL_EXIT_USAGE;
+    }
+    *keys = (cmn_api_curve_t){secret, public_key, server};
+    return 1;
+}
+
+/* Sends req to service and waits for a reply of type desc. Returns an
  * exit code; on CTL_EXIT_OK the caller owns *reply
  * (protobuf_c_message_free_unpacked). A Problem is printed here. */
 static int
-s_call(s_ctx_t *c, const char *endpoint, const ProtobufCMessage *req,
+s_call(s_ctx_t *c, s_service_t service, const ProtobufCMessage *req,
        const ProtobufCMessageDescriptor *desc, ProtobufCMessage **reply)
 {
     char why[512] = "";
-    int rc = cmn_api_call(endpoint, req->descriptor->name, req, desc,
-                          (int) c->opts.timeout_ms, reply, why, sizeof why);
+    char server[CMN_CURVE_KEYLEN + 1], secret[CMN_CURVE_KEYLEN + 1],
+        public_key[CMN_CURVE_KEYLEN + 1];
+    const char *endpoints[] = {c->opts.intake, c->opts.review, c->opts.panel,
+                               c->opts.audit};
+    cmn_api_curve_t keys;
+    *reply = NULL;
+    int curve = s_curve_keys(c, service, &keys, server, secret, public_key);
+    if (curve != 0 && curve != 1)
+        return curve;
+    int rc = cmn_api_call_curve(
+        endpoints[service], curve ? &keys : NULL, req->descriptor->name, req,
+        desc, (int) c->opts.timeout_ms, reply, why, sizeof why);
+    memset(secret, 0, sizeof secret);
     if (rc == CMN_EREJECT) { /* the service answered with a bare Problem */
         ctl_print_error(c->err, "", why);
         return CTL_EXIT_REFUSED;
@@ -104,7 +163,7 @@ s_submit(s_ctx_t *c)
         rc = s_report(c, ctl_filing_from_json(json, &req.filing, &errs), &errs);
     if (rc != CTL_EXIT_OK)
         goto out;
-    rc = s_call(c, c->opts.intake, &req.base,
+    rc = s_call(c, S_INTAKE, &req.base,
                 &mlps__v1__submit_filing_reply__descriptor, &reply);
     if (rc == CTL_EXIT_OK)
         rc = ctl_print_submit(c->out,
@@ -131,8 +190,8 @@ s_supplement(s_ctx_t *c)
             c, ctl_supplement_from_json(json, c->argv[0], &req, &errs), &errs);
     if (rc != CTL_EXIT_OK)
         goto out;
-    rc = s_call(c, c->opts.intake, &req->base,
-                &mlps__v1__action_reply__descriptor, &reply);
+    rc = s_call(c, S_INTAKE, &req->base, &mlps__v1__action_reply__descriptor,
+                &reply);
     if (rc == CTL_EXIT_OK)
         rc = ctl_print_action(c->out, c->err,
                               (const Mlps__V1__ActionReply *) reply);
@@ -144,13 +203,13 @@ out:
     return rc;
 }
 
-/* Sends req to endpoint expecting an ActionReply, and prints it. */
+/* Sends req to service expecting an ActionReply, and prints it. */
 static int
-s_action(s_ctx_t *c, const char *endpoint, const ProtobufCMessage *req)
+s_action(s_ctx_t *c, s_service_t service, const ProtobufCMessage *req)
 {
     ProtobufCMessage *reply = NULL;
     int rc =
-        s_call(c, endpoint, req, &mlps__v1__action_reply__descriptor, &reply);
+        s_call(c, service, req, &mlps__v1__action_reply__descriptor, &reply);
     if (rc == CTL_EXIT_OK)
         rc = ctl_print_action(c->out, c->err,
                               (const Mlps__V1__ActionReply *) reply);
@@ -164,7 +223,7 @@ s_insist(s_ctx_t *c)
     Mlps__V1__InsistRequest req = MLPS__V1__INSIST_REQUEST__INIT;
     req.tracking_id = c->argv[0];
     req.statement = c->argv[1];
-    return s_action(c, c->opts.intake, &req.base);
+    return s_action(c, S_INTAKE, &req.base);
 }
 
 static int
@@ -173,8 +232,8 @@ s_status(s_ctx_t *c)
     Mlps__V1__StatusRequest req = MLPS__V1__STATUS_REQUEST__INIT;
     ProtobufCMessage *reply = NULL;
     req.tracking_id = c->argv[0];
-    int rc = s_call(c, c->opts.review, &req.base,
-                    &mlps__v1__status_reply__descriptor, &reply);
+    int rc = s_call(c, S_REVIEW, &req.base, &mlps__v1__status_reply__descriptor,
+                    &reply);
     if (rc == CTL_EXIT_OK)
         rc = ctl_print_status(c->out, (const Mlps__V1__StatusReply *) reply);
     protobuf_c_message_free_unpacked(reply, NULL);
@@ -187,8 +246,8 @@ s_letter(s_ctx_t *c)
     Mlps__V1__LetterRequest req = MLPS__V1__LETTER_REQUEST__INIT;
     ProtobufCMessage *reply = NULL;
     req.tracking_id = c->argv[0];
-    int rc = s_call(c, c->opts.review, &req.base,
-                    &mlps__v1__letter_reply__descriptor, &reply);
+    int rc = s_call(c, S_REVIEW, &req.base, &mlps__v1__letter_reply__descriptor,
+                    &reply);
     if (rc == CTL_EXIT_OK)
         rc = ctl_print_letter(c->out, (const Mlps__V1__LetterReply *) reply);
     protobuf_c_message_free_unpacked(reply, NULL);
@@ -201,7 +260,7 @@ s_panel_show(s_ctx_t *c)
     Mlps__V1__PanelShowRequest req = MLPS__V1__PANEL_SHOW_REQUEST__INIT;
     ProtobufCMessage *reply = NULL;
     req.tracking_id = c->argv[0];
-    int rc = s_call(c, c->opts.panel, &req.base,
+    int rc = s_call(c, S_PANEL, &req.base,
                     &mlps__v1__panel_show_reply__descriptor, &reply);
     if (rc == CTL_EXIT_OK)
         rc = ctl_print_panel(c->out, (const Mlps__V1__PanelShowReply *) reply);
@@ -235,7 +294,7 @@ s_panel_opinion(s_ctx_t *c)
         return CTL_EXIT_USAGE;
     }
     req.reasons = c->argv[c->argc - 1];
-    return s_action(c, c->opts.panel, &req.base);
+    return s_action(c, S_PANEL, &req.base);
 }
 
 static int
@@ -243,7 +302,7 @@ s_audit_verify(s_ctx_t *c)
 {
     Mlps__V1__AuditVerifyRequest req = MLPS__V1__AUDIT_VERIFY_REQUEST__INIT;
     ProtobufCMessage *reply = NULL;
-    int rc = s_call(c, c->opts.audit, &req.base,
+    int rc = s_call(c, S_AUDIT, &req.base,
                     &mlps__v1__audit_verify_reply__descriptor, &reply);
     if (rc == CTL_EXIT_OK)
         rc = ctl_print_audit_verify(c->out,
@@ -258,7 +317,7 @@ s_audit_events(s_ctx_t *c)
     Mlps__V1__AuditEventsRequest req = MLPS__V1__AUDIT_EVENTS_REQUEST__INIT;
     ProtobufCMessage *reply = NULL;
     req.case_id = c->argv[0];
-    int rc = s_call(c, c->opts.audit, &req.base,
+    int rc = s_call(c, S_AUDIT, &req.base,
                     &mlps__v1__audit_events_reply__descriptor, &reply);
     if (rc == CTL_EXIT_OK)
         rc = ctl_print_audit_events(c->out, c->err, req.case_id,

@@ -5,7 +5,7 @@
  *   mlps-keygen --public SECRET_FILE   prints the public key of a secret
  *
  * The public key goes into the receiving office's allow-list
- * (curve.clients-file: "OFFICE_CODE PUBLIC_KEY") or a sender's
+ * (curve.clients-file: "IDENTITY PUBLIC_KEY") or a sender's
  * curve.peer-keys. The secret never leaves its file. */
 #include "cmn/curve.h"
 

@@ -576,6 +576,35 @@ s_no_answer(void **state)
     s_request("mlps.v1.StatusRequest");
 }
 
+/* CURVE options: each mistake is named before anything is sent. */
+static void
+s_curve_options(void **state)
+{
+    (void) state;
+    s_result_t *r =
+        s_ctl("panel", (const char *[]){"--server-keys=panel=short", "panel",
+                                        "show", "t-1", NULL});
+    assert_int_equal(r->rc, 2);
+    assert_non_null(strstr(r->err, "\"server-keys\": the key of \"panel\""));
+
+    const char *keys =
+        "--server-keys=review=@/nonexistent;panel=rq:rM>}U?@Lns47E1%kR.o@n%"
+        "FcmmsL/@{H8]yf7";
+    r = s_ctl("panel", (const char *[]){keys, "panel", "show", "t-1", NULL});
+    assert_int_equal(r->rc, 2);
+    assert_non_null(strstr(r->err, "\"key-file\" must give"));
+
+    r = s_ctl("panel", (const char *[]){keys, "--key-file=/nonexistent/key",
+                                        "panel", "show", "t-1", NULL});
+    assert_int_equal(r->rc, 2);
+    assert_non_null(strstr(r->err, "\"key-file\": \"/nonexistent/key\""));
+
+    /* review's key file cannot be read: named, even though panel's is fine */
+    r = s_ctl("review", (const char *[]){keys, "status", "t-1", NULL});
+    assert_int_equal(r->rc, 2);
+    assert_non_null(strstr(r->err, "could not read \"/nonexistent\""));
+}
+
 /* Endpoint and timeout from the environment (MLPS_<KEY>). */
 static void
 s_environment(void **state)
@@ -645,6 +674,7 @@ main(void)
         T(s_audit_events),     T(s_bare_problem),
         T(s_wrong_reply_type), T(s_no_answer),
         T(s_environment),      T(s_usage),
+        T(s_curve_options),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -282,6 +282,78 @@ s_expert_id(const char *text, int64_t *id)
     return v > 0;
 }
 
+/* Who is calling, from the connection's CURVE identity (the ZAP User-Id
+ * in cmn_env_msg_t .peer): "expert:N" is expert N, any other identity is
+ * office staff. A plain API endpoint has no identity: it is for loopback
+ * use, and its callers are taken at their word. */
+typedef enum {
+    S_CALLER_TRUSTED, /* plain endpoint */
+    S_CALLER_EXPERT,  /* expert `expert`, by key */
+    S_CALLER_OFFICE,  /* office staff, by key */
+} s_caller_kind_t;
+
+typedef struct {
+    s_caller_kind_t kind;
+    int64_t expert;
+    const char *name; /* the identity, or "" */
+} s_caller_t;
+
+static s_caller_t
+s_caller(const cmn_env_msg_t *m)
+{
+    s_caller_t who = {S_CALLER_TRUSTED, 0, m->peer};
+    if (m->peer[0] == '\0')
+        return who;
+    if (strncmp(m->peer, "expert:", 7) == 0 &&
+        s_expert_id(m->peer + 7, &who.expert))
+        who.kind = S_CALLER_EXPERT;
+    else
+        who.kind = S_CALLER_OFFICE;
+    return who;
+}
+
+/* The expert whose opinion this is, or a "forbidden" or "invalid" reply
+ * (*answered set) when the caller may not give it. */
+static int
+s_opinion_expert(const s_caller_t *who, const Mlps__V1__OpinionRequest *req,
+                 int64_t *expert, cmn_api_reply_t *out, bool *answered)
+{
+    char msg[200];
+    int64_t named = 0;
+    bool has_id = req->expert_id[0] != '\0';
+    bool idok = has_id && s_expert_id(req->expert_id, &named);
+    *answered = true;
+    if (who->kind == S_CALLER_OFFICE) {
+        snprintf(msg, sizeof msg,
+                 "this connection is \"%s\": only an expert's own key can "
+                 "give an opinion",
+                 who->name);
+        return s_action(out, "forbidden", msg, NULL);
+    }
+    if (has_id && !idok) {
+        s_errors_t e = {0};
+        s_field(&e, "expert_id", "must be a positive decimal expert id");
+        return s_action(out, "invalid", "the opinion was not recorded", &e);
+    }
+    if (who->kind == S_CALLER_EXPERT) {
+        if (has_id && named != who->expert) {
+            snprintf(msg, sizeof msg,
+                     "this connection is expert %" PRId64
+                     ": it cannot give expert %" PRId64 "'s opinion",
+                     who->expert, named);
+            return s_action(out, "forbidden", msg, NULL);
+        }
+        named = who->expert;
+    } else if (!has_id) {
+        s_errors_t e = {0};
+        s_field(&e, "expert_id", "is required");
+        return s_action(out, "invalid", "the opinion was not recorded", &e);
+    }
+    *expert = named;
+    *answered = false;
+    return 0;
+}
+
 static void
 s_check_opinion(const Mlps__V1__OpinionRequest *req, int proposed,
                 s_errors_t *e, pnl_opinion_t *o)
@@ -374,19 +446,17 @@ s_record_opinion(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
 /* One attempt: one transaction. */
 static int
 s_opinion_tx(PGconn *c, const pnl_t *self, const Mlps__V1__OpinionRequest *req,
-             cmn_api_reply_t *out)
+             int64_t expert, cmn_api_reply_t *out)
 {
     pnl_case_row_t k = {0};
     pnl_opinion_t o = {0};
     s_errors_t errs = {0};
     bool found = false;
     char seat[16] = "", msg[700] = "", note[600] = "";
-    int64_t expert = 0;
-    bool idok = s_expert_id(req->expert_id, &expert);
     int err = cmn_pg_cmd(c, "BEGIN");
     if (err == 0)
         err = pnl_store_lock(c);
-    if (err == 0 && idok)
+    if (err == 0)
         err = pnl_store_case_load(c, req->tracking_id, true, &k, &found);
     if (err == 0 && found)
         err = pnl_store_seat(c, k.tracking_id, k.round, expert, seat);
@@ -427,9 +497,19 @@ s_opinion(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
 {
     const Mlps__V1__OpinionRequest *req =
         (const Mlps__V1__OpinionRequest *) m->payload;
-    int err = CMN_EAGAIN;
+    s_caller_t who = s_caller(m);
+    int64_t expert = 0;
+    bool answered = false;
+    int err = s_opinion_expert(&who, req, &expert, out, &answered);
+    if (err != 0 || answered) {
+        if (answered)
+            cmn_log_warn("refused an opinion on %.64s from \"%s\"",
+                         req->tracking_id, who.name);
+        return err;
+    }
+    err = CMN_EAGAIN;
     for (int i = 0; i < S_API_RETRIES && err == CMN_EAGAIN; i++)
-        err = s_opinion_tx(c, arg, req, out);
+        err = s_opinion_tx(c, arg, req, expert, out);
     return err;
 }
 
@@ -490,9 +570,17 @@ s_show(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
         (const Mlps__V1__PanelShowRequest *) m->payload;
     pnl_case_row_t k = {0};
     bool found = false;
+    s_caller_t who = s_caller(m);
+    char seat[16] = "";
     int err = cmn_pg_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (err == 0)
         err = pnl_store_case_load(c, req->tracking_id, false, &k, &found);
+    /* An expert sees only the cases of the sessions they sit on; to anyone
+     * else a case is as absent as one that does not exist. */
+    if (err == 0 && found && who.kind == S_CALLER_EXPERT) {
+        err = pnl_store_seat(c, k.tracking_id, k.round, who.expert, seat);
+        found = strcmp(seat, "seated") == 0 || strcmp(seat, "sat") == 0;
+    }
     if (err == 0 && found) {
         err = s_show_found(c, arg, &k, out);
     } else if (err == 0) {
@@ -685,6 +773,12 @@ s_start(cmn_svc_t *svc, void *arg)
         cmn_log_error("\"peers\" must name review and audit");
         return CMN_ECONFIG;
     }
+    const cmn_svc_conf_t *base = &self->conf.base;
+    if (base->api[0] != '\0' &&
+        (!base->curve_api || base->curve_clients_file[0] == '\0'))
+        cmn_log_warn("the API is not CURVE: an opinion is taken on the word "
+                     "of the expert_id it carries (fit for loopback only; "
+                     "set curve.api with an allow-list of expert keys)");
     pnl_roster_t *roster = pnl_roster_load(self->conf.experts, why, sizeof why);
     if (roster == NULL) {
         cmn_log_error("%s", why);

@@ -189,7 +189,9 @@ r=$(ask opinion PNL-T2 101 adjust 3 "不在本案")
 expect "non-seated expert: not_found" "$(val "$r" code)" not_found
 hasnt "not_found says nothing about the case" "$r" "PNL-T2"
 expect "unknown expert: not_found" "$(val "$(ask opinion PNL-T2 999 confirm 0 x)" code)" not_found
-expect "malformed expert id: not_found" "$(val "$(ask opinion PNL-T2 1x2 confirm 0 x)" code)" not_found
+r=$(ask opinion PNL-T2 1x2 confirm 0 x)
+expect "malformed expert id: invalid" "$(val "$r" code)" invalid
+has "invalid names expert_id" "$r" "error=expert_id: must be a positive decimal expert id"
 expect "unknown case: not_found" "$(val "$(ask opinion PNL-NONE 102 confirm 0 x)" code)" not_found
 r=$(ask opinion PNL-T2 107 adjust 9 "")
 expect "bad level and no reasons: invalid" "$(val "$r" code)" invalid
