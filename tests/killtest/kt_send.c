@@ -4,11 +4,11 @@
 #include "cmn/pb.h"
 #include "cmn/svc.h"
 #include "kt.pb-c.h"
+#include "tst/gen.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 typedef struct {
     cmn_svc_conf_t base;
@@ -34,110 +34,63 @@ static const cmn_cfg_opt_t s_opts[] = {
 
 typedef struct {
     kt_conf_t conf;
-    cmn_svc_t *svc;
-    uv_timer_t timer;
-    bool busy, done;
+    tst_gen_t gen;
 } kt_send_t;
 
-typedef struct {
-    kt_send_t *ks;
-    long made; /* out: rows generated; -1 when all were there */
-} s_gen_t;
-
+/* Records message n and queues it, in the open transaction. */
 static int
-s_gen_work(PGconn *c, void *arg)
+s_send_one(PGconn *c, long long n, void *arg)
 {
-    s_gen_t *g = arg;
-    const kt_conf_t *conf = &g->ks->conf;
-    int err = cmn_pg_cmd(c, "BEGIN");
-    /* One generator at a time, even with several replicas. */
-    if (err == 0)
-        err = cmn_pg_cmd(c, "SELECT pg_advisory_xact_lock(7001)");
-    PGresult *r = err ? NULL
-                      : cmn_pg_exec(c, "SELECT coalesce(max(seq), 0) FROM sent",
-                                    0, NULL, &err);
-    if (r == NULL)
-        return err;
-    long long next = strtoll(PQgetvalue(r, 0, 0), NULL, 10) + 1;
+    const kt_conf_t *conf = &((kt_send_t *) arg)->conf;
+    char seq[24];
+    snprintf(seq, sizeof seq, "%lld", n);
+    const char *p[1] = {seq};
+    int err;
+    PGresult *r =
+        cmn_pg_exec(c, "INSERT INTO sent (seq) VALUES ($1)", 1, p, &err);
     PQclear(r);
-    long n = 0;
-    for (; err == 0 && n < conf->batch && next + n <= conf->total; n++) {
-        char seq[24];
-        snprintf(seq, sizeof seq, "%lld", next + n);
-        const char *p[1] = {seq};
-        r = cmn_pg_exec(c, "INSERT INTO sent (seq) VALUES ($1)", 1, p, &err);
-        PQclear(r);
-        if (err != 0)
-            break;
-        Mlps__Test__KtSeq m = MLPS__TEST__KT_SEQ__INIT;
-        m.seq = (uint64_t) (next + n);
-        uint8_t buf[16];
-        size_t len = mlps__test__kt_seq__pack(&m, buf);
-        cmn_outmsg_t out = {.dest = conf->dest,
-                            .type = "mlps.test.KtSeq",
-                            .correlation_id = seq,
-                            .payload = buf,
-                            .payload_len = len};
-        err = cmn_outbox_put(c, &out);
-    }
-    if (err == 0)
-        err = cmn_pg_cmd(c, "COMMIT");
-    g->made = (err == 0 && n == 0) ? -1 : n;
-    return err;
+    if (err != 0)
+        return err;
+    Mlps__Test__KtSeq m = MLPS__TEST__KT_SEQ__INIT;
+    m.seq = (uint64_t) n;
+    uint8_t buf[16];
+    size_t len = mlps__test__kt_seq__pack(&m, buf);
+    cmn_outmsg_t out = {.dest = conf->dest,
+                        .type = "mlps.test.KtSeq",
+                        .correlation_id = seq,
+                        .payload = buf,
+                        .payload_len = len};
+    return cmn_outbox_put(c, &out);
 }
 
 static void
-s_gen_done(int status, void *arg)
+s_all_done(cmn_svc_t *svc, void *arg)
 {
-    s_gen_t *g = arg;
-    kt_send_t *ks = g->ks;
-    ks->busy = false;
-    if (status == 0 && g->made > 0)
-        cmn_svc_kick(ks->svc);
-    if (status == 0 && g->made < 0 && !ks->done) {
-        ks->done = true;
-        cmn_log_info("all %ld messages generated", ks->conf.total);
-        if (ks->conf.generate_only)
-            cmn_svc_stop(ks->svc);
-    }
-    free(g);
-}
-
-static void
-s_on_timer(uv_timer_t *t)
-{
-    kt_send_t *ks = t->data;
-    if (ks->busy || ks->done)
-        return;
-    s_gen_t *g = calloc(1, sizeof *g);
-    if (g == NULL)
-        return;
-    g->ks = ks;
-    if (cmn_db_submit(cmn_svc_db(ks->svc), s_gen_work, s_gen_done, g) != 0) {
-        free(g);
-        return;
-    }
-    ks->busy = true;
+    const kt_conf_t *conf = &((kt_send_t *) arg)->conf;
+    cmn_log_info("all %ld messages generated", conf->total);
+    if (conf->generate_only)
+        cmn_svc_stop(svc);
 }
 
 static int
 s_start(cmn_svc_t *svc, void *arg)
 {
     kt_send_t *ks = arg;
-    ks->svc = svc;
-    uv_timer_init(cmn_svc_loop(svc), &ks->timer);
-    ks->timer.data = ks;
-    uv_timer_start(&ks->timer, s_on_timer, 0, (uint64_t) ks->conf.interval_ms);
-    return 0;
+    ks->gen = (tst_gen_t){.total = ks->conf.total,
+                          .batch = ks->conf.batch,
+                          .interval_ms = ks->conf.interval_ms,
+                          .lock_key = 7001,
+                          .item = s_send_one,
+                          .on_all_done = s_all_done,
+                          .arg = ks};
+    return tst_gen_start(&ks->gen, svc);
 }
 
 static void
 s_stop(cmn_svc_t *svc, void *arg)
 {
     (void) svc;
-    kt_send_t *ks = arg;
-    if (ks->svc != NULL)
-        uv_close((uv_handle_t *) &ks->timer, NULL);
+    tst_gen_stop(&((kt_send_t *) arg)->gen);
 }
 
 extern const cmn_migration_t ktsend_migrations[];

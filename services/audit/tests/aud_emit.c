@@ -8,10 +8,10 @@
 #include "cmn/audit.h"
 #include "cmn/log.h"
 #include "cmn/svc.h"
+#include "tst/gen.h"
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 typedef struct {
     cmn_svc_conf_t base;
@@ -35,20 +35,14 @@ static const cmn_cfg_opt_t s_opts[] = {
 
 typedef struct {
     s_conf_t conf;
-    cmn_svc_t *svc;
-    uv_timer_t timer;
-    bool busy, done;
+    tst_gen_t gen;
 } s_emit_t;
-
-typedef struct {
-    s_emit_t *em;
-    long made; /* out: events made; -1 when all were there */
-} s_gen_t;
 
 /* Records event n and emits it, in the open transaction. */
 static int
-s_emit_one(PGconn *c, const s_conf_t *conf, long long n)
+s_emit_one(PGconn *c, long long n, void *arg)
 {
+    const s_conf_t *conf = &((s_emit_t *) arg)->conf;
     char seq[24], case_id[32], outcome[32];
     snprintf(seq, sizeof seq, "%lld", n);
     snprintf(case_id, sizeof case_id, "case-%03lld", n % conf->cases);
@@ -72,80 +66,32 @@ s_emit_one(PGconn *c, const s_conf_t *conf, long long n)
     return cmn_audit_emit(c, &ev);
 }
 
-static int
-s_gen_work(PGconn *c, void *arg)
-{
-    s_gen_t *g = arg;
-    const s_conf_t *conf = &g->em->conf;
-    long n = 0;
-    int err = cmn_pg_cmd(c, "BEGIN");
-    if (err == 0) /* one generator at a time, even with several replicas */
-        err = cmn_pg_cmd(c, "SELECT pg_advisory_xact_lock(7101)");
-    PGresult *r = err ? NULL
-                      : cmn_pg_exec(c, "SELECT coalesce(max(seq), 0) FROM sent",
-                                    0, NULL, &err);
-    if (r == NULL)
-        return err;
-    long long next = strtoll(PQgetvalue(r, 0, 0), NULL, 10) + 1;
-    PQclear(r);
-    for (; err == 0 && n < conf->batch && next + n <= conf->total; n++)
-        err = s_emit_one(c, conf, next + n);
-    if (err == 0)
-        err = cmn_pg_cmd(c, "COMMIT");
-    g->made = (err == 0 && n == 0) ? -1 : n;
-    return err;
-}
-
 static void
-s_gen_done(int status, void *arg)
+s_all_done(cmn_svc_t *svc, void *arg)
 {
-    s_gen_t *g = arg;
-    s_emit_t *em = g->em;
-    em->busy = false;
-    if (status == 0 && g->made > 0)
-        cmn_svc_kick(em->svc);
-    if (status == 0 && g->made < 0 && !em->done) {
-        em->done = true;
-        cmn_log_info("all %ld events emitted", em->conf.total);
-    }
-    free(g);
-}
-
-static void
-s_on_timer(uv_timer_t *t)
-{
-    s_emit_t *em = t->data;
-    if (em->busy || em->done)
-        return;
-    s_gen_t *g = calloc(1, sizeof *g);
-    if (g == NULL)
-        return;
-    g->em = em;
-    if (cmn_db_submit(cmn_svc_db(em->svc), s_gen_work, s_gen_done, g) != 0) {
-        free(g);
-        return;
-    }
-    em->busy = true;
+    (void) svc;
+    cmn_log_info("all %ld events emitted", ((s_emit_t *) arg)->conf.total);
 }
 
 static int
 s_start(cmn_svc_t *svc, void *arg)
 {
     s_emit_t *em = arg;
-    em->svc = svc;
-    uv_timer_init(cmn_svc_loop(svc), &em->timer);
-    em->timer.data = em;
-    uv_timer_start(&em->timer, s_on_timer, 0, (uint64_t) em->conf.interval_ms);
-    return 0;
+    em->gen = (tst_gen_t){.total = em->conf.total,
+                          .batch = em->conf.batch,
+                          .interval_ms = em->conf.interval_ms,
+                          .lock_key = 7101,
+                          .item = s_emit_one,
+                          .on_all_done = s_all_done,
+                          .arg = em};
+    return tst_gen_start(&em->gen, svc);
 }
 
 static void
 s_stop(cmn_svc_t *svc, void *arg)
 {
     (void) svc;
-    s_emit_t *em = arg;
-    if (em->svc != NULL)
-        uv_close((uv_handle_t *) &em->timer, NULL);
+    tst_gen_stop(&((s_emit_t *) arg)->gen);
 }
 
 extern const cmn_migration_t audemit_migrations[];
