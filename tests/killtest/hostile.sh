@@ -9,18 +9,18 @@ FRAME_MAX=131072
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/lib.sh"
 
-W=$(kt_workdir hostile)
-trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; kt_pg_stop immediate \
+W=$(tst_workdir hostile)
+trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; tst_pg_stop immediate \
       2>/dev/null || true' EXIT
 trap 'exit 143' TERM INT
-kt_pg_start
+tst_pg_start
 PORT=$(kt_free_port)
-ADMIN=$(kt_url mlps_admin)
-"$BIN/kt_recv" --db.url="$(kt_url ktrecv_svc)" --db.admin-url="$ADMIN" \
+ADMIN=$(tst_url mlps_admin)
+"$BIN/kt_recv" --db.url="$(tst_url ktrecv_svc)" --db.admin-url="$ADMIN" \
     --frame-max=$FRAME_MAX --listen="tcp://127.0.0.1:$PORT" \
     >"$W/recv.log" 2>&1 &
 RPID=$!
-"$BIN/kt_send" --db.url="$(kt_url ktsend_svc)" --db.admin-url="$ADMIN" \
+"$BIN/kt_send" --db.url="$(tst_url ktsend_svc)" --db.admin-url="$ADMIN" \
     --peers="ktrecv=tcp://127.0.0.1:$PORT" --kt.total=$N --kt.batch=20 \
     --kt.interval-ms=20 >"$W/send.log" 2>&1 &
 SPID=$!
@@ -47,6 +47,6 @@ for reason in "exceeds the limit" "not a valid Envelope" \
     fi
 done
 grep -c "rejected frame" "$W/recv.log" | sed 's/^/hostile: rejected frames logged: /'
-kt_sanitizer_clean || ok=0
-[ $ok = 1 ] && { kt_pg_stop; rm -rf "$W"; }
+tst_sanitizer_clean || ok=0
+[ $ok = 1 ] && { tst_pg_stop; rm -rf "$W"; }
 [ $ok = 1 ]

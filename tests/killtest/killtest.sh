@@ -12,22 +12,22 @@ N=${2:-10000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/lib.sh"
 
-W=$(kt_workdir killtest)
-trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; kt_pg_stop immediate \
+W=$(tst_workdir killtest)
+trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; tst_pg_stop immediate \
       2>/dev/null || true' EXIT
 trap 'exit 143' TERM INT
-kt_pg_start
+tst_pg_start
 PORT=$(kt_free_port)
-ADMIN=$(kt_url mlps_admin)
+ADMIN=$(tst_url mlps_admin)
 COMMON=(--db.admin-url="$ADMIN" --outbox.lease-ms=1000 --outbox.poll-ms=50)
 
 start_recv() {
-    "$BIN/kt_recv" --db.url="$(kt_url ktrecv_svc)" "${COMMON[@]}" \
+    "$BIN/kt_recv" --db.url="$(tst_url ktrecv_svc)" "${COMMON[@]}" \
         --listen="tcp://127.0.0.1:$PORT" >>"$W/recv.log" 2>&1 &
     RPID=$!
 }
 start_send() {
-    "$BIN/kt_send" --db.url="$(kt_url ktsend_svc)" "${COMMON[@]}" \
+    "$BIN/kt_send" --db.url="$(tst_url ktsend_svc)" "${COMMON[@]}" \
         --peers="ktrecv=tcp://127.0.0.1:$PORT" --kt.total="$N" \
         --kt.batch=50 --kt.interval-ms=80 >>"$W/send.log" 2>&1 &
     SPID=$!
@@ -45,7 +45,7 @@ while [ $SECONDS -lt $end ]; do
     # at start-up) is restarted, as a supervisor would.
     kill -0 "$RPID" 2>/dev/null || { start_recv; restarts=$((restarts + 1)); }
     kill -0 "$SPID" 2>/dev/null || { start_send; restarts=$((restarts + 1)); }
-    generated=$(kt_sql "SELECT count(*) FROM ktsend.sent" 2>/dev/null || echo 0)
+    generated=$(tst_sql "SELECT count(*) FROM ktsend.sent" 2>/dev/null || echo 0)
     if [ $kills_r -ge 5 ] && [ $kills_s -ge 5 ] && [ $db_restarts -ge 1 ] &&
         [ "$generated" -ge "$N" ]; then
         break
@@ -65,9 +65,9 @@ while [ $SECONDS -lt $end ]; do
         ;;
     esac
     if [ $db_restarts -eq 0 ] && [ $kills_r -ge 2 ] && [ $kills_s -ge 2 ]; then
-        kt_pg_stop immediate
+        tst_pg_stop immediate
         sleep 1
-        kt_pg_start
+        tst_pg_start
         db_restarts=1
     fi
 done
@@ -92,6 +92,6 @@ ok=1
     echo "FAIL: not enough kills" >&2
     ok=0
 }
-kt_sanitizer_clean || ok=0
-[ $ok = 1 ] && { kt_pg_stop; rm -rf "$W/pg"; }
+tst_sanitizer_clean || ok=0
+[ $ok = 1 ] && { tst_pg_stop; rm -rf "$W/pg"; }
 [ $ok = 1 ]

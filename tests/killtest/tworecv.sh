@@ -8,25 +8,25 @@ N=3000
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/lib.sh"
 
-W=$(kt_workdir tworecv)
+W=$(tst_workdir tworecv)
 trap 'kill -9 ${R1:-} ${R2:-} ${S1:-} ${S2:-} 2>/dev/null || true; \
-      kt_pg_stop immediate 2>/dev/null || true' EXIT
+      tst_pg_stop immediate 2>/dev/null || true' EXIT
 trap 'exit 143' TERM INT
-kt_pg_start
+tst_pg_start
 P1=$(kt_free_port)
 P2=$(kt_free_port)
-ADMIN=$(kt_url mlps_admin)
+ADMIN=$(tst_url mlps_admin)
 # 1 ms per apply and a 150 ms lease: leases run out under load, rows are
 # claimed again and sent to whichever replica is next.
 for i in 1 2; do
     port=$([ $i = 1 ] && echo "$P1" || echo "$P2")
-    "$BIN/kt_recv" --db.url="$(kt_url ktrecv_svc)" --db.admin-url="$ADMIN" \
+    "$BIN/kt_recv" --db.url="$(tst_url ktrecv_svc)" --db.admin-url="$ADMIN" \
         --listen="tcp://127.0.0.1:$port" --kt.delay-us=1000 \
         --inbox.batch=50 >"$W/recv$i.log" 2>&1 &
     eval "R$i=$!"
 done
 for i in 1 2; do
-    "$BIN/kt_send" --db.url="$(kt_url ktsend_svc)" --db.admin-url="$ADMIN" \
+    "$BIN/kt_send" --db.url="$(tst_url ktsend_svc)" --db.admin-url="$ADMIN" \
         --peers="ktrecv=tcp://127.0.0.1:$P1,tcp://127.0.0.1:$P2" \
         --kt.total=$N --kt.batch=500 --kt.interval-ms=10 \
         --outbox.lease-ms=150 --outbox.batch=200 --outbox.purge-ms=300 \
@@ -38,9 +38,9 @@ kt_wait_drained $N 180 || { echo "FAIL: did not drain" >&2; ok=0; }
 read -r sent applied lost twice failed < <(kt_counts)
 # Delivered rows are history: aged past outbox.keep-days, a sender purges
 # them (every 300 ms here).
-kt_sql "UPDATE ktsend.outbox SET delivered_at = now() - interval '8 days'"
+tst_sql "UPDATE ktsend.outbox SET delivered_at = now() - interval '8 days'"
 for _ in $(seq 1 100); do
-    left=$(kt_sql "SELECT count(*) FROM ktsend.outbox")
+    left=$(tst_sql "SELECT count(*) FROM ktsend.outbox")
     [ "$left" = 0 ] && break
     sleep 0.1
 done
@@ -65,6 +65,6 @@ echo "two-receivers: sent=$sent applied=$applied lost=$lost" \
     { echo "FAIL: one sender replica sent nothing" >&2; ok=0; }
 [ $((${a1:-0} + ${a2:-0})) = $N ] ||
     { echo "FAIL: replicas applied $a1 + $a2, not $N" >&2; ok=0; }
-kt_sanitizer_clean || ok=0
-[ $ok = 1 ] && { kt_pg_stop; rm -rf "$W"; }
+tst_sanitizer_clean || ok=0
+[ $ok = 1 ] && { tst_pg_stop; rm -rf "$W"; }
 [ $ok = 1 ]

@@ -1,27 +1,10 @@
-# lib.sh - helpers for the audit service's shell tests (sourced).
+# lib.sh - helpers for the audit service's shell tests (sourced): the
+# generic ones from tests/support/lib.sh (tst_*) and the audit tests' own.
 # Needs: BIN (dir with mlps-audit, aud_emit, aud_call), ROOT (project root).
-set -euo pipefail
-umask 022
+. "$(dirname "${BASH_SOURCE[0]}")/../../../tests/support/lib.sh"
 
-# A fresh work dir under the build tree, readable by the cluster's user.
-aud_workdir() {
-    local w="$BIN/../../tmp/$1-$$"
-    rm -rf "$w"
-    mkdir -p "$w"
-    (cd "$w" && pwd)
-}
-
-aud_free_port() {
-    local p
-    for _ in $(seq 1 200); do
-        p=$((27000 + RANDOM % 3500)) # below the ephemeral range
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
+# This suite's ports: 27000-30499.
+aud_free_port() { tst_free_port 27000 3500 "$@"; }
 
 # aud_start_audit LOG [OPTION...]: starts mlps-audit (as audit_svc,
 # migrating as the admin) on a free inbox port and a free API port and
@@ -32,9 +15,9 @@ aud_start_audit() {
     shift
     for _ in 1 2 3 4 5; do
         AUD_PORT=$(aud_free_port)
-        AUD_API="tcp://127.0.0.1:$(aud_free_port)"
-        "$BIN/mlps-audit" --db.url="$(aud_url audit_svc)" \
-            --db.admin-url="$(aud_url mlps_admin)" \
+        AUD_API="tcp://127.0.0.1:$(aud_free_port "$AUD_PORT")"
+        "$BIN/mlps-audit" --db.url="$(tst_url audit_svc)" \
+            --db.admin-url="$(tst_url mlps_admin)" \
             --listen="tcp://127.0.0.1:$AUD_PORT" --api="$AUD_API" "$@" \
             >"$log" 2>&1 &
         AUD_PID=$!
@@ -50,31 +33,16 @@ aud_start_audit() {
     return 1
 }
 
-aud_pg_start() { "$ROOT/deploy/pgcluster.sh" start "$W/pg" >/dev/null; }
-aud_pg_stop() { "$ROOT/deploy/pgcluster.sh" stop "$W/pg" "${1:-fast}"; }
-aud_url() { echo "host=127.0.0.1 port=$(cat "$W/pg/port") dbname=mlps user=$1"; }
-aud_sql() { psql -qAtX -v ON_ERROR_STOP=1 "$(aud_url mlps_admin)" -c "$1"; }
-
 # aud_wait_drained N SECONDS: until N events were made and every outbox row
 # was acknowledged (applied or refused for good).
-aud_wait_drained() {
-    local n=$1 deadline=$((SECONDS + $2)) out
-    while [ $SECONDS -lt $deadline ]; do
-        out=$(aud_sql "SELECT (SELECT count(*) FROM audemit.sent) = $n AND
-              NOT EXISTS (SELECT 1 FROM audemit.outbox WHERE delivered_at IS
-              NULL AND failed_reason IS NULL)" 2>/dev/null || true)
-        [ "$out" = t ] && return 0
-        sleep 0.3
-    done
-    return 1
-}
+aud_wait_drained() { tst_wait_drained audemit "$1" "$2" 0.3; }
 
 # Prints "records seq_ok delivered in_chain missing extra refused":
 # records in the chain; 1 if seq is exactly 1..records; outbox rows
 # acknowledged as applied; of those, how many are in the chain (by event
 # id); how many are not; chain records no sender made; rows refused.
 aud_counts() {
-    aud_sql "SELECT (SELECT count(*) FROM audit.chain),
+    tst_sql "SELECT (SELECT count(*) FROM audit.chain),
         (SELECT (count(*) = coalesce(max(seq), 0) AND
                  count(DISTINCT seq) = count(*))::int FROM audit.chain),
         (SELECT count(*) FROM audemit.outbox WHERE failed_reason IS NULL),
@@ -90,22 +58,11 @@ aud_counts() {
 }
 
 # The subcommand, as audit_svc. Prints its line; returns its exit code.
-aud_verify_cmd() { "$BIN/mlps-audit" verify --db.url="$(aud_url audit_svc)"; }
+aud_verify_cmd() { "$BIN/mlps-audit" verify --db.url="$(tst_url audit_svc)"; }
 
 # Counts a replica's "inbox stats" field from its log (0 if absent).
 aud_stat() {
     local v
     v=$(grep -o "inbox stats.*" "$1" | sed "s/.* $2=\([0-9]*\).*/\1/" | tail -1)
     echo "${v:-0}"
-}
-
-# Fails (prints the first report) if a sanitizer complained in these logs.
-aud_sanitizer_clean() {
-    if grep -l "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" \
-        "$@" 2>/dev/null; then
-        grep -h -A12 "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" \
-            "$@" | head -40 >&2
-        return 1
-    fi
-    return 0
 }

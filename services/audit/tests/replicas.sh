@@ -9,19 +9,19 @@ N=${2:-3000}
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$(dirname "$0")/lib.sh"
 
-W=$(aud_workdir replicas)
+W=$(tst_workdir replicas)
 ok=1 finished=0
 # Stop everything, the cluster before its folder goes (kept unless the
 # whole script ran and passed).
 cleanup() {
     kill -9 ${A1:-} ${A2:-} ${E1:-} ${E2:-} 2>/dev/null || true
-    aud_pg_stop immediate 2>/dev/null || true
+    tst_pg_stop immediate 2>/dev/null || true
     if [ $finished = 1 ] && [ $ok = 1 ]; then rm -rf "$W"; fi
 }
 trap cleanup EXIT
 trap 'exit 1' TERM INT # so the EXIT trap runs when ctest times out
-aud_pg_start
-ADMIN=$(aud_url mlps_admin)
+tst_pg_start
+ADMIN=$(tst_url mlps_admin)
 fail() { echo "FAIL: $*" >&2; ok=0; }
 
 aud_start_audit "$W/audit1.log" --inbox.batch=50 --inbox.concurrency=2 ||
@@ -32,7 +32,7 @@ aud_start_audit "$W/audit2.log" --inbox.batch=50 --inbox.concurrency=2 ||
 A2=$AUD_PID P2=$AUD_PORT
 t0=$SECONDS
 for i in 1 2; do
-    "$BIN/aud_emit" --db.url="$(aud_url audemit_svc)" --db.admin-url="$ADMIN" \
+    "$BIN/aud_emit" --db.url="$(tst_url audemit_svc)" --db.admin-url="$ADMIN" \
         --peers="audit=tcp://127.0.0.1:$P1,tcp://127.0.0.1:$P2" \
         --emit.total="$N" --emit.batch=300 --emit.interval-ms=10 \
         --emit.cases=50 --outbox.lease-ms=300 --outbox.batch=100 \
@@ -63,7 +63,7 @@ echo "replicas: $out (verify_ms=$verify_ms)"
 [ "$out" = "audit verify: ok records=$N" ] || fail "verify said: $out"
 [ "$a1" -gt 0 ] && [ "$a2" -gt 0 ] || fail "one replica applied nothing"
 [ $((a1 + a2)) = "$N" ] || fail "replicas applied $a1 + $a2, not $N"
-aud_sanitizer_clean "$W"/*.log || fail "sanitizer reports in $W"
+tst_sanitizer_clean || ok=0
 [ $ok = 1 ] || echo "logs: $W" >&2
 finished=1
 [ $ok = 1 ]
