@@ -83,6 +83,17 @@ region_keys() {
     done
 }
 region_experts() { echo "${EXPERTS:-$ROOT/deploy/region/experts.json}"; }
+
+# The audit chain's signing key (Ed25519, PEM), made with openssl once.
+region_audit_sign() {
+    local k="$W/keys/audit-sign.pem"
+    mkdir -p "$W/keys"
+    [ -f "$k" ] || openssl genpkey -algorithm ed25519 -out "$k" 2>/dev/null
+    [ -f "$W/keys/audit-sign.pub.pem" ] ||
+        openssl pkey -in "$k" -pubout -out "$W/keys/audit-sign.pub.pem"
+    echo "--audit.sign-key-file=$k" \
+        "--audit.checkpoint-ms=${AUDIT_CHECKPOINT_MS:-500}"
+}
 # Options for review's inbox, and for a sender to it.
 region_review_curve() {
     [ "${REGION_CURVE:-1}" = 1 ] || return 0
@@ -109,7 +120,7 @@ region_start() {
     local h=tcp://127.0.0.1
     local audit="audit=$h:$P_AUDIT_IN"
     region_start_one audit "$BIN/services/audit/mlps-audit" \
-        --listen="$h:$P_AUDIT_IN" --api="$h:$P_AUDIT_API"
+        --listen="$h:$P_AUDIT_IN" --api="$h:$P_AUDIT_API" $(region_audit_sign)
     region_start_one review "$BIN/services/review/mlps-review" \
         --listen="$h:$P_REVIEW_IN" --api="$h:$P_REVIEW_API" \
         --peers="panel=$h:$P_PANEL_IN;$audit" \

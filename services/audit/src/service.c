@@ -1,5 +1,6 @@
 /* service.c - the audit service's handlers and entry points. */
 #include "aud/service.h"
+#include "aud/anchor.h"
 #include "aud/chain.h"
 #include "aud/verify.h"
 #include "cmn/log.h"
@@ -30,26 +31,59 @@ aud_apply_event(PGconn *conn, const cmn_env_msg_t *msg, void *arg, char *why,
     return rc;
 }
 
+/* --- verifying ------------------------------------------------------ */
+
+/* The chain, then (with key) its signed checkpoints, in one snapshot. */
+static int
+s_verify_all(PGconn *conn, const aud_key_t *key, long grace_s,
+             aud_verify_result_t *res)
+{
+    int rc = cmn_pg_cmd(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ "
+                              "READ ONLY");
+    if (rc == 0)
+        rc = aud_verify(conn, res);
+    if (rc == 0 && res->ok && key != NULL)
+        rc = aud_verify_checkpoints(conn, key, cmn_now_us(),
+                                    (int64_t) grace_s * 1000000, res);
+    cmn_pg_rollback(conn); /* read only: nothing to keep */
+    return rc;
+}
+
 /* --- api ------------------------------------------------------------- */
+
+typedef struct {
+    cmn_svc_conf_t base;
+    char *sign_key_file, *verify_key_file;
+    long checkpoint_ms, grace_s;
+} s_conf_t;
+
+typedef struct {
+    s_conf_t conf;
+    aud_key_t *key; /* signs checkpoints and verifies them; NULL: none */
+} s_audit_t;
 
 int
 aud_api_verify(PGconn *conn, const cmn_env_msg_t *req, void *arg,
                cmn_api_reply_t *out)
 {
     (void) req;
-    (void) arg;
+    const s_audit_t *self = arg;
     Mlps__V1__AuditVerifyReply rep = MLPS__V1__AUDIT_VERIFY_REPLY__INIT;
     aud_verify_result_t res;
     char reason[sizeof res.reason + 64];
-    int rc = aud_verify(conn, &res);
+    int rc = s_verify_all(conn, self ? self->key : NULL,
+                          self ? self->conf.grace_s : 0, &res);
     if (rc != 0)
         return rc;
     rep.ok = res.ok;
     rep.records = res.records;
+    rep.key_id = res.key_id;
+    rep.checkpoints = res.checkpoints;
+    rep.anchored_seq = (uint64_t) res.anchored_seq;
     if (!res.ok) {
         rep.first_bad_seq = res.bad_seq > 0 ? (uint64_t) res.bad_seq : 0;
-        snprintf(reason, sizeof reason, "event %s: %s", res.bad_event,
-                 res.reason);
+        snprintf(reason, sizeof reason, "event %s: %s",
+                 res.bad_event[0] ? res.bad_event : "-", res.reason);
         rep.reason = reason;
         cmn_log_warn("chain verify FAILED at seq=%lld (event %s): %s",
                      (long long) res.bad_seq, res.bad_event, res.reason);
@@ -143,14 +177,57 @@ out:
 
 /* --- the service ----------------------------------------------------- */
 
-typedef struct {
-    cmn_svc_conf_t base;
-} s_conf_t;
-
 static const cmn_cfg_opt_t s_opts[] = {
     CMN_SVC_OPTIONS(s_conf_t, base),
+    {"audit.sign-key-file", CMN_CFG_STR, "", 0, 0,
+     offsetof(s_conf_t, sign_key_file),
+     "Ed25519 private key (PEM) that signs checkpoints of the chain"},
+    {"audit.verify-key-file", CMN_CFG_STR, "", 0, 0,
+     offsetof(s_conf_t, verify_key_file),
+     "`verify`: the public key (PEM) checkpoints must be signed with"},
+    {"audit.checkpoint-ms", CMN_CFG_INT, "10000", 100, 86400000,
+     offsetof(s_conf_t, checkpoint_ms), "how often to sign the chain's head"},
+    {"audit.anchor-grace-s", CMN_CFG_INT, "600", 1, 31536000,
+     offsetof(s_conf_t, grace_s),
+     "verify: records older than this must be under a checkpoint"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
+
+/* Every audit.checkpoint-ms (cmn_svc_every, worker thread). */
+static int
+s_checkpoint_work(PGconn *conn, void *arg)
+{
+    s_audit_t *self = arg;
+    int64_t seq = 0;
+    int rc = aud_checkpoint_make(conn, self->key, &seq);
+    if (rc == 0 && seq > 0)
+        cmn_log_info("checkpoint signed at seq=%lld (key %s)", (long long) seq,
+                     aud_key_id(self->key));
+    return rc;
+}
+
+static int
+s_start(cmn_svc_t *svc, void *arg)
+{
+    s_audit_t *self = arg;
+    char why[512];
+    if (self->conf.sign_key_file[0] == '\0') {
+        cmn_log_warn("no \"audit.sign-key-file\": the chain is not "
+                     "anchored by signed checkpoints");
+        return 0;
+    }
+    self->key = aud_key_load(self->conf.sign_key_file, why, sizeof why);
+    if (self->key == NULL || !aud_key_can_sign(self->key)) {
+        cmn_log_error("\"audit.sign-key-file\": %s",
+                      self->key ? "a public key cannot sign" : why);
+        aud_key_free(&self->key);
+        return CMN_ECONFIG;
+    }
+    cmn_log_info("signing checkpoints with key %s every %ld ms",
+                 aud_key_id(self->key), self->conf.checkpoint_ms);
+    return cmn_svc_every(svc, 0, (uint64_t) self->conf.checkpoint_ms,
+                         s_checkpoint_work, self);
+}
 
 static const cmn_inbox_handler_t s_handlers[] = {
     {"mlps.v1.AuditEvent", &mlps__v1__audit_event__descriptor, aud_apply_event},
@@ -166,7 +243,7 @@ static const cmn_api_handler_t s_api_handlers[] = {
 int
 aud_service_main(int argc, char **argv)
 {
-    static s_conf_t conf;
+    static s_audit_t self;
     static const cmn_svc_def_t def = {
         .name = "audit",
         .schema = AUD_SCHEMA,
@@ -175,8 +252,12 @@ aud_service_main(int argc, char **argv)
         .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
         .api_handlers = s_api_handlers,
         .napi_handlers = sizeof s_api_handlers / sizeof s_api_handlers[0],
+        .on_start = s_start,
     };
-    return cmn_svc_main(&def, s_opts, &conf, &conf.base, NULL, argc, argv);
+    int rc = cmn_svc_main(&def, s_opts, &self.conf, &self.conf.base, &self,
+                          argc, argv);
+    aud_key_free(&self.key);
+    return rc;
 }
 
 /* --- `mlps-audit verify` --------------------------------------------- */
@@ -186,7 +267,13 @@ aud_service_main(int argc, char **argv)
 static void
 s_print_result(const aud_verify_result_t *res)
 {
-    if (res->ok)
+    if (res->ok && res->key_id[0] != '\0')
+        printf("audit verify: ok records=%llu checkpoints=%llu "
+               "anchored_seq=%lld key=%s\n",
+               (unsigned long long) res->records,
+               (unsigned long long) res->checkpoints,
+               (long long) res->anchored_seq, res->key_id);
+    else if (res->ok)
         printf("audit verify: ok records=%llu\n",
                (unsigned long long) res->records);
     else
@@ -198,7 +285,8 @@ s_print_result(const aud_verify_result_t *res)
 /* Connects to url and verifies. Returns 0 with res filled, or 2 after
  * printing why it could not. */
 static int
-s_verify_at(const char *url, aud_verify_result_t *res)
+s_verify_at(const char *url, const aud_key_t *key, long grace_s,
+            aud_verify_result_t *res)
 {
     char err[512];
     int rc = 2;
@@ -212,7 +300,7 @@ s_verify_at(const char *url, aud_verify_result_t *res)
     cmn_pg_quiet(c);
     rc = cmn_pg_cmd(c, "SET search_path TO " AUD_SCHEMA);
     if (rc == 0)
-        rc = aud_verify(c, res);
+        rc = s_verify_all(c, key, grace_s, res);
     if (rc != 0) {
         fprintf(stderr, "audit verify: could not verify: %s\n",
                 cmn_strerror(rc));
@@ -227,6 +315,7 @@ int
 aud_verify_main(int argc, char **argv)
 {
     s_conf_t conf = {0};
+    aud_key_t *key = NULL;
     aud_verify_result_t res;
     char err[512];
     int first = argc, code = 2, level;
@@ -250,11 +339,19 @@ aud_verify_main(int argc, char **argv)
         goto out;
     }
     cmn_log_init("audit", (cmn_log_level_t) level);
-    if (s_verify_at(conf.base.db_url, &res) != 0)
+    /* The public key, or the service's own signing key. */
+    const char *kf =
+        conf.verify_key_file[0] ? conf.verify_key_file : conf.sign_key_file;
+    if (kf[0] != '\0' && (key = aud_key_load(kf, err, sizeof err)) == NULL) {
+        fprintf(stderr, "audit verify: %s\n", err);
+        goto out;
+    }
+    if (s_verify_at(conf.base.db_url, key, conf.grace_s, &res) != 0)
         goto out;
     s_print_result(&res);
     code = res.ok ? 0 : 1;
 out:
+    aud_key_free(&key);
     cmn_cfg_release(s_opts, &conf);
     return code;
 }

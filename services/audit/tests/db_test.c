@@ -1,6 +1,7 @@
 /* db_test.c - the audit schema on a real PostgreSQL (the ctest fixture's
  * shared cluster, MLPS_TEST_PGDIR): audit_svc's privileges, appends,
  * verify and what it says about tampering, concurrent appenders. */
+#include "aud/anchor.h"
 #include "aud/chain.h"
 #include "aud/service.h"
 #include "aud/verify.h"
@@ -8,6 +9,8 @@
 #include "cmn/db.h"
 #include "cmn/migrate.h"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -375,6 +379,216 @@ s_concurrent_appends_stay_linear(void **state)
     PQfinish(svc);
 }
 
+/* --- signed checkpoints ------------------------------------------- */
+
+/* A new Ed25519 key pair in two PEM files (private, public). */
+static void
+s_keypair(char priv[64], char pub[64])
+{
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    assert_non_null(k);
+    char *paths[2] = {priv, pub};
+    for (int i = 0; i < 2; i++) {
+        snprintf(paths[i], 64, "/tmp/aud_db_test_key_XXXXXX");
+        int fd = mkstemp(paths[i]);
+        assert_true(fd >= 0);
+        FILE *f = fdopen(fd, "w");
+        assert_non_null(f);
+        assert_int_equal(
+            i == 0 ? PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL)
+                   : PEM_write_PUBKEY(f, k),
+            1);
+        fclose(f);
+    }
+    EVP_PKEY_free(k);
+}
+
+/* The chain and its checkpoints in one snapshot, as the service does. */
+static void
+s_verify_signed(PGconn *c, const aud_key_t *key, int64_t grace_us,
+                aud_verify_result_t *res)
+{
+    assert_int_equal(cmn_pg_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ"), 0);
+    assert_int_equal(aud_verify(c, res), 0);
+    assert_true(res->ok);
+    assert_int_equal(
+        aud_verify_checkpoints(c, key, cmn_now_us(), grace_us, res), 0);
+    cmn_pg_rollback(c);
+    if (!res->ok)
+        printf("verify: seq=%lld %s\n", (long long) res->bad_seq, res->reason);
+}
+
+static void
+s_expect_signed_bad(PGconn *c, const aud_key_t *key, long long seq,
+                    const char *reason_part)
+{
+    aud_verify_result_t res;
+    s_verify_signed(c, key, INT64_C(600000000), &res);
+    assert_false(res.ok);
+    assert_int_equal(res.bad_seq, seq);
+    assert_non_null(strstr(res.reason, reason_part));
+}
+
+static void
+s_sign_and_check(void **state)
+{
+    (void) state;
+    char priv[64], pub[64], why[256] = "";
+    s_keypair(priv, pub);
+    aud_key_t *sk = aud_key_load(priv, why, sizeof why),
+              *pk = aud_key_load(pub, why, sizeof why);
+    assert_non_null(sk);
+    assert_non_null(pk);
+    assert_true(aud_key_can_sign(sk));
+    assert_false(aud_key_can_sign(pk));
+    assert_string_equal(aud_key_id(sk), aud_key_id(pk));
+    const char *h = "5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d9"
+                    "11017c592";
+    char sig[AUD_SIG_HEX_LEN + 1];
+    assert_int_equal(aud_checkpoint_sign(pk, 7, h, 100, sig), CMN_EINVAL);
+    assert_int_equal(aud_checkpoint_sign(sk, 7, h, 100, sig), 0);
+    assert_int_equal(aud_checkpoint_check(pk, 7, h, 100, sig), 0);
+    assert_int_equal(aud_checkpoint_check(pk, 8, h, 100, sig), CMN_EREJECT);
+    assert_int_equal(aud_checkpoint_check(pk, 7, h, 101, sig), CMN_EREJECT);
+    char other[AUD_HASH_HEX_LEN + 1];
+    snprintf(other, sizeof other, "%s", h);
+    other[0] = '6';
+    assert_int_equal(aud_checkpoint_check(pk, 7, other, 100, sig), CMN_EREJECT);
+    sig[10] = sig[10] == 'a' ? 'b' : 'a';
+    assert_int_equal(aud_checkpoint_check(pk, 7, h, 100, sig), CMN_EREJECT);
+    assert_int_equal(aud_checkpoint_check(pk, 7, h, 100, "zz"), CMN_EREJECT);
+
+    /* Not a key, or not Ed25519: named. */
+    assert_null(aud_key_load("/nonexistent/key.pem", why, sizeof why));
+    assert_non_null(strstr(why, "/nonexistent/key.pem"));
+    FILE *f = fopen(priv, "w");
+    assert_non_null(f);
+    fputs("not a key\n", f);
+    fclose(f);
+    assert_null(aud_key_load(priv, why, sizeof why));
+    assert_non_null(strstr(why, "Ed25519"));
+    aud_key_free(&sk);
+    aud_key_free(&pk);
+    unlink(priv);
+    unlink(pub);
+}
+
+/* Rewrites seq 2's outcome and re-links every later record: a chain that
+ * verifies on its own, as a superuser could rebuild it. */
+static void
+s_rebuild_chain(PGconn *admin, long long last)
+{
+    s_tamper(admin, "UPDATE chain SET outcome = 'rewritten' WHERE seq = 2");
+    for (long long q = 2; q <= last; q++) {
+        char seq[24], sql[160];
+        snprintf(seq, sizeof seq, "%lld", q);
+        snprintf(sql, sizeof sql,
+                 "UPDATE chain SET prev_hash = (SELECT hash FROM chain WHERE "
+                 "seq = %lld) WHERE seq = %lld",
+                 q - 1, q);
+        s_tamper(admin, sql);
+        s_rehash(admin, seq);
+    }
+}
+
+static void
+s_checkpoints_anchor_the_chain(void **state)
+{
+    (void) state;
+    char priv[64], pub[64], priv2[64], pub2[64], why[256] = "";
+    s_keypair(priv, pub);
+    s_keypair(priv2, pub2);
+    aud_key_t *sk = aud_key_load(priv, why, sizeof why),
+              *pk = aud_key_load(pub, why, sizeof why),
+              *other = aud_key_load(pub2, why, sizeof why);
+    assert_non_null(sk);
+    assert_non_null(pk);
+    assert_non_null(other);
+    PGconn *svc = s_connect("audit_svc"), *admin = s_connect("mlps_admin");
+    long long n = s_num(svc, "SELECT count(*) FROM chain");
+    int64_t seq = -1;
+    aud_verify_result_t res;
+
+    /* Nothing signed yet: only a grace of 0 complains. */
+    s_verify_signed(svc, pk, INT64_C(600000000), &res);
+    assert_true(res.ok);
+    assert_int_equal(res.checkpoints, 0);
+    s_verify_signed(svc, pk, 0, &res);
+    assert_false(res.ok);
+    assert_int_equal(res.bad_seq, 1);
+    assert_non_null(strstr(res.reason, "not under a signed checkpoint"));
+
+    assert_int_equal(aud_checkpoint_make(svc, pk, &seq), CMN_EINVAL);
+    assert_int_equal(aud_checkpoint_make(svc, sk, &seq), 0);
+    assert_int_equal(seq, n);
+    assert_int_equal(aud_checkpoint_make(svc, sk, &seq), 0);
+    assert_int_equal(seq, 0); /* nothing new */
+    assert_int_equal(s_append(svc, 3, "T-anchor"), 0);
+    assert_int_equal(aud_checkpoint_make(svc, sk, &seq), 0);
+    assert_int_equal(seq, n + 3);
+    s_verify_signed(svc, pk, 0, &res);
+    assert_true(res.ok);
+    assert_int_equal(res.records, n + 3);
+    assert_int_equal(res.checkpoints, 2);
+    assert_int_equal(res.anchored_seq, n + 3);
+    assert_string_equal(res.key_id, aud_key_id(pk));
+
+    /* The service's role cannot change or remove a checkpoint. */
+    assert_string_not_equal(s_try(svc, "DELETE FROM checkpoints"), "00000");
+    assert_string_not_equal(
+        s_try(svc, "UPDATE checkpoints SET signature = repeat('0', 128)"),
+        "00000");
+
+    /* Checked with another key. */
+    s_expect_signed_bad(svc, other, n, "signed by key");
+
+    s_triggers_off(admin);
+    assert_string_equal(
+        s_try(admin, "CREATE TEMP TABLE all_saved AS SELECT * FROM chain"),
+        "00000");
+    s_tamper(admin, "CREATE TEMP TABLE marks AS SELECT * FROM checkpoints "
+                    "WHERE seq = (SELECT min(seq) FROM checkpoints)");
+    /* A forged signature. */
+    s_tamper(admin, "UPDATE checkpoints SET signature = repeat('0', 128) "
+                    "WHERE seq = (SELECT min(seq) FROM checkpoints)");
+    s_expect_signed_bad(svc, pk, n, "the signature does not match");
+    s_tamper(admin, "UPDATE checkpoints k SET signature = m.signature FROM "
+                    "marks m WHERE k.seq = m.seq");
+    s_verify_signed(svc, pk, 0, &res);
+    assert_true(res.ok);
+
+    /* A rebuilt chain verifies by itself, but not against what was
+     * signed. */
+    s_rebuild_chain(admin, n + 3);
+    s_expect_ok(svc, n + 3);
+    s_expect_signed_bad(svc, pk, n, "not the one signed");
+    /* A chain cut short, ending before a checkpoint. */
+    PQclear(PQexec(admin, "DELETE FROM chain"));
+    PQclear(PQexec(admin, "INSERT INTO chain SELECT * FROM all_saved"));
+    s_verify_signed(svc, pk, 0, &res);
+    assert_true(res.ok);
+    char sql[96];
+    snprintf(sql, sizeof sql, "DELETE FROM chain WHERE seq > %lld", n + 1);
+    PQclear(PQexec(admin, sql));
+    s_expect_ok(svc, n + 1);
+    s_expect_signed_bad(svc, pk, n + 3, "the chain ends at seq");
+    PQclear(PQexec(admin, "INSERT INTO chain SELECT * FROM all_saved "
+                          "WHERE seq > (SELECT max(seq) FROM chain)"));
+    s_verify_signed(svc, pk, 0, &res);
+    assert_true(res.ok);
+    assert_int_equal(res.checkpoints, 2);
+
+    aud_key_free(&sk);
+    aud_key_free(&pk);
+    aud_key_free(&other);
+    PQfinish(admin);
+    PQfinish(svc);
+    unlink(priv);
+    unlink(pub);
+    unlink(priv2);
+    unlink(pub2);
+}
+
 int
 main(void)
 {
@@ -385,6 +599,8 @@ main(void)
         cmocka_unit_test(s_tampering_found),
         cmocka_unit_test(s_tail_removal_found),
         cmocka_unit_test(s_concurrent_appends_stay_linear),
+        cmocka_unit_test(s_sign_and_check),
+        cmocka_unit_test(s_checkpoints_anchor_the_chain),
     };
     return cmocka_run_group_tests(tests, s_setup, NULL);
 }

@@ -148,7 +148,14 @@ int
 ctl_print_audit_verify(FILE *out, const Mlps__V1__AuditVerifyReply *reply)
 {
     if (reply->ok) {
-        fprintf(out, "audit verify: ok records=%" PRIu64 "\n", reply->records);
+        fprintf(out, "audit verify: ok records=%" PRIu64, reply->records);
+        if (reply->key_id[0] != '\0') {
+            fprintf(out,
+                    " checkpoints=%" PRIu64 " anchored_seq=%" PRIu64 " key=",
+                    reply->checkpoints, reply->anchored_seq);
+            s_put(out, reply->key_id);
+        }
+        fputc('\n', out);
         return CTL_EXIT_OK;
     }
     fprintf(out, "audit verify: FAILED at seq=%" PRIu64 ": ",

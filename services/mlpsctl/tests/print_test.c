@@ -197,6 +197,13 @@ s_audit(void **state)
     s_open(&m);
     assert_int_equal(ctl_print_audit_verify(m.f, &v), CTL_EXIT_OK);
     s_expect(&m, "audit verify: ok records=12345\n");
+    v.key_id = "0123456789abcdef";
+    v.checkpoints = 7;
+    v.anchored_seq = 12300;
+    s_open(&m);
+    assert_int_equal(ctl_print_audit_verify(m.f, &v), CTL_EXIT_OK);
+    s_expect(&m, "audit verify: ok records=12345 checkpoints=7 "
+                 "anchored_seq=12300 key=0123456789abcdef\n");
     v.ok = 0;
     v.first_bad_seq = 812;
     v.reason = "hash does not chain";

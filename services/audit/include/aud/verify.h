@@ -15,6 +15,10 @@ typedef struct {
     int64_t bad_seq;    /* the first record that does not match; 0 if ok */
     char bad_event[37]; /* its event (message) id, or "" */
     char reason[256];   /* which check failed, naming no field's value */
+    /* Signed checkpoints (aud_verify_checkpoints; anchor.h): */
+    uint64_t checkpoints; /* checkpoints that verified */
+    int64_t anchored_seq; /* the last of them; 0 if none */
+    char key_id[17];      /* the key they were checked with; "" if none */
 } aud_verify_result_t;
 
 /* Walks the chain on conn (its search_path must reach the audit schema) in
