@@ -19,12 +19,3 @@ kt_counts() {
         (SELECT count(*) FROM ktsend.outbox WHERE failed_reason IS NOT NULL)" |
         tr '|' ' '
 }
-
-# The old names of the generic helpers, for scripts not yet moved to tst_*
-# (tests/killtest/curve.sh, services/panel/tests/service_test.sh).
-kt_workdir() { tst_workdir "$@"; }
-kt_pg_start() { tst_pg_start; }
-kt_pg_stop() { tst_pg_stop "$@"; }
-kt_url() { tst_url "$@"; }
-kt_sql() { tst_sql "$@"; }
-kt_sanitizer_clean() { tst_sanitizer_clean; }

@@ -10,36 +10,24 @@
 # 91110108MA01ABCD1E, 104 cannot sit on 03-05 and 03-19.
 BIN=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-. "$ROOT/tests/killtest/lib.sh"
+. "$ROOT/tests/support/lib.sh"
 
-W=$(kt_workdir panel)
+W=$(tst_workdir panel)
 EXPERTS="$ROOT/deploy/region/experts.json"
 PANEL_PID="" FAKE_PID=""
 cleanup() {
     kill -9 ${PANEL_PID:+"$PANEL_PID"} ${FAKE_PID:+"$FAKE_PID"} 2>/dev/null || true
-    kt_pg_stop immediate 2>/dev/null || true
+    tst_pg_stop immediate 2>/dev/null || true
 }
 trap cleanup EXIT
 
-kt_pg_start
-ADMIN=$(kt_url mlps_admin)
+tst_pg_start
+ADMIN=$(tst_url mlps_admin)
 H=tcp://127.0.0.1
 
-# Ports below the kernel's ephemeral range (32768 up), so that no outgoing
-# connection takes one between the probe and the bind; and away from the
-# clusters' (20000 up).
-free_port() {
-    local p
-    for _ in $(seq 1 200); do
-        p=$((12000 + RANDOM % 8000))
-        case " $* " in *" $p "*) continue ;; esac
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
+# Ports 8000-9999: below the kernel's ephemeral range (32768 up) and apart
+# from every other suite's (tests/support/lib.sh says which).
+free_port() { tst_free_port 8000 2000 "$@"; }
 P_IN=$(free_port)
 P_API=$(free_port "$P_IN")
 P_REVIEW=$(free_port "$P_IN" "$P_API")
@@ -63,7 +51,7 @@ val() { printf '%s\n' "$1" | sed -n "s/^$2=//p" | head -1; }
 wait_sql() {
     local deadline=$((SECONDS + $1))
     while [ $SECONDS -lt $deadline ]; do
-        [ "$(kt_sql "$2" 2>/dev/null)" = t ] && return 0
+        [ "$(tst_sql "$2" 2>/dev/null)" = t ] && return 0
         sleep 0.2
     done
     return 1
@@ -78,12 +66,12 @@ eventually() {
 
 ask() { "$BIN/pnl_ask" "$H:$P_API" "$@"; }
 send() {
-    "$BIN/pnl_send" --db.url="$(kt_url pnlsend_svc)" --db.admin-url="$ADMIN" \
+    "$BIN/pnl_send" --db.url="$(tst_url pnlsend_svc)" --db.admin-url="$ADMIN" \
         --peers="panel=$H:$P_IN" --outbox.poll-ms=20 --outbox.lease-ms=300 \
         --log.level=warn -- "$@" 2>>"$W/send.log"
 }
 start_panel() {
-    "$BIN/mlps-panel" --db.url="$(kt_url panel_svc)" --db.admin-url="$ADMIN" \
+    "$BIN/mlps-panel" --db.url="$(tst_url panel_svc)" --db.admin-url="$ADMIN" \
         --office=110100 --panel.experts="$EXPERTS" --listen="$H:$P_IN" \
         --api="$H:$P_API" --peers="$PEERS" --outbox.poll-ms=20 \
         --outbox.lease-ms=500 --clock.today=2026-03-02 "$@" \
@@ -119,7 +107,7 @@ echo "--- start-up refusals"
 refused() {
     local name=$1 needle=$2 needle2=$3 out rc=0
     shift 3
-    out=$(timeout 20 "$BIN/mlps-panel" --db.url="$(kt_url panel_svc)" "$@" 2>&1) || rc=$?
+    out=$(timeout 20 "$BIN/mlps-panel" --db.url="$(tst_url panel_svc)" "$@" 2>&1) || rc=$?
     if [ $rc = 0 ] || [ $rc = 124 ]; then
         fail "$name: exit status $rc"
         return
@@ -150,7 +138,7 @@ refused "JSON syntax error" "$W/syntax.json" "line 2" --peers="$PEERS" \
     --panel.experts="$W/syntax.json"
 
 echo "--- start: experts loaded, fake review and audit"
-"$BIN/pnl_fake" --db.url="$(kt_url pnlfake_svc)" --db.admin-url="$ADMIN" \
+"$BIN/pnl_fake" --db.url="$(tst_url pnlfake_svc)" --db.admin-url="$ADMIN" \
     --listen="$H:$P_REVIEW,$H:$P_AUDIT" >>"$W/fake.log" 2>&1 &
 FAKE_PID=$!
 for _ in $(seq 1 100); do
@@ -160,7 +148,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 start_panel
-expect "7 experts active" "$(kt_sql "SELECT count(*) FROM panel.experts WHERE active")" 7
+expect "7 experts active" "$(tst_sql "SELECT count(*) FROM panel.experts WHERE active")" 7
 eventually "experts loaded: one audit event" 10 \
     "SELECT count(*) = 1 FROM pnlfake.audit WHERE action = 'panel.experts'"
 
@@ -181,7 +169,7 @@ hasnt "T2 without 103 (declared conflict)" ",$(val "$t2" experts)," ",103,"
 wait_sql 10 "SELECT count(*) = 2 FROM pnlfake.audit WHERE action = 'panel.scheduled'" ||
     fail "panel.scheduled audit events missing"
 expect "T1 audit outcome names session and experts" \
-    "$(kt_sql "SELECT outcome FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.scheduled'")" \
+    "$(tst_sql "SELECT outcome FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.scheduled'")" \
     "session 2026-03-05: 103,101,105"
 
 echo "--- opinions on T2 (proposed level 2)"
@@ -217,17 +205,17 @@ expect "opinion after the decision: conflict" "$(val "$r" code)" conflict
 eventually "PanelDecision reached review" 10 \
     "SELECT count(*) = 1 FROM pnlfake.got WHERE tracking_id = 'PNL-T2'"
 expect "PanelDecision fields" \
-    "$(kt_sql "SELECT type, source, case_version, verdict, level, session_date, experts, majority FROM pnlfake.got WHERE tracking_id = 'PNL-T2'")" \
+    "$(tst_sql "SELECT type, source, case_version, verdict, level, session_date, experts, majority FROM pnlfake.got WHERE tracking_id = 'PNL-T2'")" \
     "mlps.v1.PanelDecision|panel|1|ADJUST|3|2026-03-05|3|2"
 expect "PanelDecision reasons: the majority's, joined" \
-    "$(kt_sql "SELECT reasons FROM pnlfake.got WHERE tracking_id = 'PNL-T2'")" \
+    "$(tst_sql "SELECT reasons FROM pnlfake.got WHERE tracking_id = 'PNL-T2'")" \
     "承载全区政务数据，遭破坏将严重损害社会秩序; 系统服务中断将影响公共利益"
 t2=$(ask show PNL-T2)
 expect "T2 decided" "$(val "$t2" state)" decided
 expect "T2 keeps its experts" "$(val "$t2" experts)" "102,106,107"
 has "T2 detail: decision summary" "$(val "$t2" detail)" "adjusted to level 3"
 expect "seated experts' last_sat is the session" \
-    "$(kt_sql "SELECT string_agg(id || ':' || last_sat, ',' ORDER BY id) FROM panel.experts WHERE id IN (102, 106, 107)")" \
+    "$(tst_sql "SELECT string_agg(id || ':' || last_sat, ',' ORDER BY id) FROM panel.experts WHERE id IN (102, 106, 107)")" \
     "102:2026-03-05,106:2026-03-05,107:2026-03-05"
 
 echo "--- no majority on T1 (proposed level 3): another session"
@@ -243,12 +231,12 @@ t1=$(ask show PNL-T1)
 expect "T1 scheduled again" "$(val "$t1" state)/$(val "$t1" session)" scheduled/2026-03-12
 expect "T1 new quorum (104 available now, never sat)" "$(val "$t1" experts)" "104,101,103"
 expect "T1 rounds" \
-    "$(kt_sql "SELECT string_agg(round || ':' || outcome, ',' ORDER BY round) FROM panel.rounds WHERE tracking_id = 'PNL-T1'")" \
+    "$(tst_sql "SELECT string_agg(round || ':' || outcome, ',' ORDER BY round) FROM panel.rounds WHERE tracking_id = 'PNL-T1'")" \
     "1:no_majority,2:open"
 eventually "panel.rescheduled audit event" 10 \
     "SELECT count(*) = 1 FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.rescheduled'"
 expect "nothing sent to review for a reschedule" \
-    "$(kt_sql "SELECT count(*) FROM pnlfake.got WHERE tracking_id = 'PNL-T1'")" 0
+    "$(tst_sql "SELECT count(*) FROM pnlfake.got WHERE tracking_id = 'PNL-T1'")" 0
 
 echo "--- withdrawal, ordering, duplicates, refusals"
 out=$(send "referral:PNL-T5:12110105000000012K:3:2:2026-03-02:1")
@@ -259,7 +247,7 @@ expect "T5 withdrawal delivered" "$out" "delivered mlps.v1.PanelWithdrawal PNL-T
 t5=$(ask show PNL-T5)
 expect "T5 withdrawn, no experts" "$(val "$t5" state)/$(val "$t5" experts)" withdrawn/
 expect "T5 seats released, booking freed" \
-    "$(kt_sql "SELECT string_agg(DISTINCT s.state, ',') || '/' || r.outcome FROM panel.seats s JOIN panel.rounds r USING (tracking_id, round) WHERE tracking_id = 'PNL-T5' GROUP BY r.outcome")" \
+    "$(tst_sql "SELECT string_agg(DISTINCT s.state, ',') || '/' || r.outcome FROM panel.seats s JOIN panel.rounds r USING (tracking_id, round) WHERE tracking_id = 'PNL-T5' GROUP BY r.outcome")" \
     "released/withdrawn"
 out=$(send "withdrawal:PNL-T6:2" "referral:PNL-T6:12110105000000012K:3:2:2026-03-02:1")
 has "v2 before v1: both applied" "$out" "delivered mlps.v1.PanelWithdrawal PNL-T6 v2"
@@ -268,12 +256,12 @@ out=$(send "withdrawal:PNL-T2:2")
 expect "withdrawal of a decided case is applied" "$out" "delivered mlps.v1.PanelWithdrawal PNL-T2 v2"
 expect "... and changes nothing" "$(val "$(ask show PNL-T2)" state)" decided
 drained
-n=$(kt_sql "SELECT count(*) FROM pnlfake.audit")
+n=$(tst_sql "SELECT count(*) FROM pnlfake.audit")
 out=$(send "referral:PNL-T2:91110108MA01ABCD1E:2:3:2026-03-02:0")
 expect "duplicate referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T2 v0"
 expect "duplicate referral changes nothing" "$(val "$(ask show PNL-T2)" state)" decided
 drained
-expect "duplicate referral: no audit event" "$(kt_sql "SELECT count(*) FROM pnlfake.audit")" "$n"
+expect "duplicate referral: no audit event" "$(tst_sql "SELECT count(*) FROM pnlfake.audit")" "$n"
 rc=0
 out=$(send "referral:PNL-BAD1:91110108MA01ABCD1E:0:3:2026-03-02:1" \
     "referral:PNL-BAD2:91110108MA01ABCD1E:2:3:2026-02-30:1" \
@@ -284,7 +272,7 @@ has "bad date refused, field named" "$out" 'PNL-BAD2 v1: field "referred_on"'
 has "blank unit code refused, field named" "$out" 'PNL-BAD3 v1: field "unit_credit_code"'
 has "withdrawal of an unknown case refused" "$out" 'PNL-NOPE v1: field "tracking_id"'
 expect "refused referrals store nothing" \
-    "$(kt_sql "SELECT count(*) FROM panel.cases WHERE tracking_id LIKE 'PNL-BAD%'")" 0
+    "$(tst_sql "SELECT count(*) FROM panel.cases WHERE tracking_id LIKE 'PNL-BAD%'")" 0
 stop_panel
 
 echo "--- too few experts (quorum 7): escalation"
@@ -303,9 +291,9 @@ has "T3 reason: the earliest session that would do" "$(val "$t3" detail)" \
 eventually "PanelEscalation reached review twice" 10 \
     "SELECT count(*) = 2 FROM pnlfake.got WHERE type = 'mlps.v1.PanelEscalation'"
 expect "T3 escalation fields" \
-    "$(kt_sql "SELECT source, case_version, session_date FROM pnlfake.got WHERE tracking_id = 'PNL-T3'")" \
+    "$(tst_sql "SELECT source, case_version, session_date FROM pnlfake.got WHERE tracking_id = 'PNL-T3'")" \
     "panel|1|2026-03-05"
-r4=$(kt_sql "SELECT reason FROM pnlfake.got WHERE tracking_id = 'PNL-T4'")
+r4=$(tst_sql "SELECT reason FROM pnlfake.got WHERE tracking_id = 'PNL-T4'")
 has "T4 reason: works for the filing unit" "$r4" 'expert 102 "李秀英" (works for the filing unit)'
 has "T4 reason: no session within the horizon" "$r4" "no session among the next 8 has room and a quorum"
 eventually "escalations audited" 10 \
@@ -319,37 +307,38 @@ start_panel --clock.today=2026-03-20 --panel.watch-ms=200
 eventually "T1 moved on from 03-12 to 03-26" 15 \
     "SELECT session_date = '2026-03-26' FROM panel.cases WHERE tracking_id = 'PNL-T1'"
 t1=$(ask show PNL-T1)
-expect "T1 round 3" "$(kt_sql "SELECT round FROM panel.cases WHERE tracking_id = 'PNL-T1'")" 3
+expect "T1 round 3" "$(tst_sql "SELECT round FROM panel.cases WHERE tracking_id = 'PNL-T1'")" 3
 r=$(ask opinion PNL-T1 "$(val "$t1" experts | cut -d, -f1)" confirm 0 "")
 has "opinions go to the new round" "$(val "$r" detail)" "pending: 1 of 3"
 eventually "the move is audited" 10 \
     "SELECT count(*) = 2 FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.rescheduled'"
 has "the move says why" \
-    "$(kt_sql "SELECT string_agg(outcome, ' | ') FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.rescheduled'")" \
+    "$(tst_sql "SELECT string_agg(outcome, ' | ') FROM pnlfake.audit WHERE case_id = 'PNL-T1' AND action = 'panel.rescheduled'")" \
     "session 2026-03-12 is over with opinions missing"
 stop_panel
 
 echo "--- everything delivered, every change audited once"
 expect "panel outbox drained, nothing refused" \
-    "$(kt_sql "SELECT count(*) FILTER (WHERE delivered_at IS NULL), count(*) FILTER (WHERE failed_reason IS NOT NULL) FROM panel.outbox")" \
+    "$(tst_sql "SELECT count(*) FILTER (WHERE delivered_at IS NULL), count(*) FILTER (WHERE failed_reason IS NOT NULL) FROM panel.outbox")" \
     "0|0"
 expect "experts loaded once over three starts" \
-    "$(kt_sql "SELECT count(*) FROM pnlfake.audit WHERE action = 'panel.experts'")" 1
+    "$(tst_sql "SELECT count(*) FROM pnlfake.audit WHERE action = 'panel.experts'")" 1
 expect "audit actions" \
-    "$(kt_sql "SELECT string_agg(action || '=' || n, ',' ORDER BY action) FROM (SELECT action, count(*) n FROM pnlfake.audit GROUP BY action) a")" \
+    "$(tst_sql "SELECT string_agg(action || '=' || n, ',' ORDER BY action) FROM (SELECT action, count(*) n FROM pnlfake.audit GROUP BY action) a")" \
     "panel.decided=1,panel.escalated=2,panel.experts=1,panel.opinion=6,panel.rescheduled=2,panel.scheduled=4,panel.withdrawn=3"
 expect "audit events come from the panel of office 110100" \
-    "$(kt_sql "SELECT string_agg(DISTINCT service || '/' || office, ',') FROM pnlfake.audit")" \
+    "$(tst_sql "SELECT string_agg(DISTINCT service || '/' || office, ',') FROM pnlfake.audit")" \
     "panel/110100"
 expect "opinion actors are experts" \
-    "$(kt_sql "SELECT string_agg(actor, ',' ORDER BY actor) FROM pnlfake.audit WHERE action = 'panel.opinion' AND case_id = 'PNL-T2'")" \
+    "$(tst_sql "SELECT string_agg(actor, ',' ORDER BY actor) FROM pnlfake.audit WHERE action = 'panel.opinion' AND case_id = 'PNL-T2'")" \
     "expert:102,expert:106"
 expect "panel_svc cannot delete" \
-    "$(psql -qAtX "$(kt_url panel_svc)" -c "DELETE FROM panel.opinions" 2>&1 | grep -c 'permission denied')" 1
+    "$(psql -qAtX "$(tst_url panel_svc)" -c "DELETE FROM panel.opinions" 2>&1 | grep -c 'permission denied')" 1
 
 kill -TERM "$FAKE_PID" 2>/dev/null || true
 wait "$FAKE_PID" 2>/dev/null || true
 FAKE_PID=""
+tst_sanitizer_clean || fail "a sanitizer reported a problem (logs above)"
 if [ $failed -gt 0 ]; then
     echo "panel service test: $failed check(s) failed; logs in $W" >&2
     exit 1
