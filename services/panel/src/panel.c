@@ -575,8 +575,8 @@ s_show(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
     int err = cmn_pg_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (err == 0)
         err = pnl_store_case_load(c, req->tracking_id, false, &k, &found);
-    /* An expert sees only the cases of the sessions they sit on; to anyone
-     * else a case is as absent as one that does not exist. */
+    /* An expert sees only the cases of the sessions they sit on; to an
+     * expert not seated, a case is as absent as one that does not exist. */
     if (err == 0 && found && who.kind == S_CALLER_EXPERT) {
         err = pnl_store_seat(c, k.tracking_id, k.round, who.expert, seat);
         found = strcmp(seat, "seated") == 0 || strcmp(seat, "sat") == 0;
