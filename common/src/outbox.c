@@ -76,6 +76,7 @@ struct cmn_outbox {
 };
 
 static void s_maybe_claim(cmn_outbox_t *self);
+static void s_claim_if_due(cmn_outbox_t *self);
 static void s_maybe_mark(cmn_outbox_t *self);
 
 int
@@ -299,7 +300,18 @@ s_claim_done(int status, void *arg)
     }
     s_rows_free(c->rows, c->n);
     free(c);
-    s_maybe_claim(self);
+    s_claim_if_due(self);
+}
+
+/* Claims again at once only when there may be more to claim: the last
+ * claim came back full, or a kick came while it ran (rows committed after
+ * its snapshot). Otherwise the next one waits for a kick or the poll timer;
+ * claiming after every claim would spin on an empty outbox. */
+static void
+s_claim_if_due(cmn_outbox_t *self)
+{
+    if (self->claim_again)
+        s_maybe_claim(self);
 }
 
 static void
@@ -405,7 +417,7 @@ s_on_ack(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
     }
     mlps__v1__ack__free_unpacked(ack, &budget.alloc);
     s_maybe_mark(self);
-    s_maybe_claim(self);
+    s_claim_if_due(self); /* a batch may have made room */
 }
 
 static int
@@ -570,6 +582,7 @@ cmn_outbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
 void
 cmn_outbox_kick(cmn_outbox_t *self)
 {
+    self->claim_again = true; /* kept if a claim is running: then again */
     s_maybe_claim(self);
 }
 
