@@ -153,6 +153,7 @@ misgraded_c)
     echo "$out" | grep -q "not_found" || fail "not seated: not not_found: $out"
     out=$(region_expert_ctl 201 panel show "$id" 2>&1) &&
         fail "an expert not seated could see the case: $out"
+    echo "$out" | grep -q "not_found" || fail "not seated, show: not not_found: $out"
     # ... one expert's key cannot give another's opinion, nor the office's
     # key anyone's; a seated expert sees the case.
     out=$(region_expert_ctl "${seated[1]}" panel opinion "$id" "${seated[0]}" \
