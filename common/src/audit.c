@@ -4,6 +4,12 @@
 #include "cmn/outbox.h"
 #include "mlps/v1/workflow.pb-c.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
+#define S_OUTCOME_MAX 256 /* what the audit service accepts */
+
+static char s_service[65], s_office[65];
 
 int
 cmn_audit_emit(PGconn *conn, const cmn_audit_t *ev)
@@ -17,4 +23,29 @@ cmn_audit_emit(PGconn *conn, const cmn_audit_t *ev)
     e.office = (char *) (ev->office ? ev->office : "");
     e.at_us = cmn_now_us();
     return cmn_outbox_put_pb(conn, CMN_AUDIT_DEST, ev->case_id, 0, &e.base);
+}
+
+void
+cmn_audit_origin(const char *service, const char *office)
+{
+    snprintf(s_service, sizeof s_service, "%s", service ? service : "");
+    snprintf(s_office, sizeof s_office, "%s", office ? office : "");
+}
+
+int
+cmn_audit(PGconn *conn, const char *actor, const char *action,
+          const char *case_id, const char *fmt, ...)
+{
+    char outcome[S_OUTCOME_MAX + 1];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(outcome, sizeof outcome, fmt, ap);
+    va_end(ap);
+    cmn_audit_t ev = {.service = s_service,
+                      .actor = actor,
+                      .action = action,
+                      .case_id = case_id,
+                      .outcome = outcome,
+                      .office = s_office};
+    return cmn_audit_emit(conn, &ev);
 }

@@ -2,6 +2,7 @@
 #include "cmn/db.h"
 #include "cmn/log.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,9 +88,8 @@ s_connect(cmn_db_t *db, int slot)
     }
     if (PQstatus(c) != CONNECTION_OK) {
         char msg[256];
-        snprintf(msg, sizeof msg, "%s", c ? PQerrorMessage(c) : "no memory");
-        msg[strcspn(msg, "\n")] = '\0';
-        cmn_log_warn("could not connect to database: %s", msg);
+        cmn_log_warn("could not connect to database: %s",
+                     cmn_pg_errmsg(c, NULL, msg, sizeof msg));
         PQfinish(c);
         db->conns[slot] = NULL;
         return CMN_EDBCONN;
@@ -269,9 +269,7 @@ cmn_pg_execb(PGconn *conn, const char *sql, int nparams,
     }
     *err = cmn_pg_error(conn, r);
     char msg[300];
-    snprintf(msg, sizeof msg, "%s",
-             r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
-    msg[strcspn(msg, "\n")] = '\0';
+    cmn_pg_errmsg(conn, r, msg, sizeof msg);
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     char head[48];
     snprintf(head, sizeof head, "%.40s", sql);
@@ -307,4 +305,38 @@ cmn_pg_rollback(PGconn *conn)
 {
     if (PQtransactionStatus(conn) != PQTRANS_IDLE)
         PQclear(PQexec(conn, "ROLLBACK"));
+}
+
+const char *
+cmn_pg_errmsg(const PGconn *conn, const PGresult *res, char *buf, size_t len)
+{
+    const char *m = res != NULL    ? PQresultErrorMessage(res)
+                    : conn != NULL ? PQerrorMessage(conn)
+                                   : "no connection";
+    snprintf(buf, len, "%s", m);
+    buf[strcspn(buf, "\n")] = '\0'; /* libpq ends its messages with one */
+    return buf;
+}
+
+PGconn *
+cmn_pg_connect(const char *conninfo, int attempts, int delay_ms, char *why,
+               size_t whylen)
+{
+    /* The string may be key=value pairs or a URI; both expand from dbname. */
+    const char *keys[] = {"dbname", "connect_timeout", NULL};
+    const char *vals[] = {conninfo, "5", NULL};
+    PGconn *c = NULL;
+    for (int i = 0; i < (attempts > 0 ? attempts : 1); i++) {
+        if (i > 0)
+            uv_sleep((unsigned) delay_ms);
+        PQfinish(c);
+        c = PQconnectdbParams(keys, vals, 1);
+        if (PQstatus(c) == CONNECTION_OK) {
+            cmn_pg_quiet(c);
+            return c;
+        }
+    }
+    cmn_pg_errmsg(c, NULL, why, whylen);
+    PQfinish(c);
+    return NULL;
 }

@@ -1,6 +1,7 @@
 /* svc.c - service skeleton: config, migrations, pool, inbox, outboxes,
  * signals and an orderly stop. */
 #include "cmn/svc.h"
+#include "cmn/audit.h"
 #include "cmn/curve.h"
 #include "cmn/log.h"
 
@@ -164,39 +165,27 @@ s_set_password(PGconn *c, const cmn_svc_t *svc, char *why, size_t whylen)
 static int
 s_migrate(const cmn_svc_t *svc)
 {
-    const char *keys[] = {"dbname", "connect_timeout", NULL};
-    const char *vals[] = {svc->conf->db_admin_url, "5", NULL};
-    PGconn *c = NULL;
     int rc = 0, applied = 0;
     char why[512];
     /* The database may still be starting: try for a while before giving up
      * (a supervisor restarts us after that). */
-    for (int attempt = 0; attempt < 20; attempt++) {
-        PQfinish(c);
-        c = PQconnectdbParams(keys, vals, 1);
-        if (PQstatus(c) == CONNECTION_OK)
-            break;
-        uv_sleep(500);
-    }
-    cmn_pg_quiet(c);
-    if (PQstatus(c) != CONNECTION_OK) {
-        snprintf(why, sizeof why, "%s", PQerrorMessage(c));
-        why[strcspn(why, "\n")] = '\0';
+    PGconn *c =
+        cmn_pg_connect(svc->conf->db_admin_url, 20, 500, why, sizeof why);
+    if (c == NULL) {
         cmn_log_error("could not connect to migrate: %s", why);
-        rc = CMN_EDBCONN;
-    } else {
-        const cmn_migration_t *sets[3] = {common_migrations,
-                                          svc->def->migrations, NULL};
-        rc = cmn_migrate(c, svc->def->schema, sets, &applied, why, sizeof why);
-        if (rc == 0 && svc->conf->db_password_file[0] != '\0')
-            rc = s_set_password(c, svc, why, sizeof why);
-        if (rc != 0)
-            cmn_log_error("could not migrate schema \"%s\": %s",
-                          svc->def->schema, why);
-        else
-            cmn_log_info("schema \"%s\" is current (%d migrations applied)",
-                         svc->def->schema, applied);
+        return CMN_EDBCONN;
     }
+    const cmn_migration_t *sets[3] = {common_migrations, svc->def->migrations,
+                                      NULL};
+    rc = cmn_migrate(c, svc->def->schema, sets, &applied, why, sizeof why);
+    if (rc == 0 && svc->conf->db_password_file[0] != '\0')
+        rc = s_set_password(c, svc, why, sizeof why);
+    if (rc != 0)
+        cmn_log_error("could not migrate schema \"%s\": %s", svc->def->schema,
+                      why);
+    else
+        cmn_log_info("schema \"%s\" is current (%d migrations applied)",
+                     svc->def->schema, applied);
     PQfinish(c);
     return rc;
 }
@@ -268,6 +257,27 @@ s_open_peers(cmn_svc_t *svc)
     }
     free(copy);
     return rc;
+}
+
+/* Every peer the definition requires is among "peers". */
+static int
+s_check_peers(const cmn_svc_t *svc)
+{
+    const char *const *need = svc->def->peers;
+    char list[256] = "";
+    size_t at = 0;
+    bool missing = false;
+    for (size_t i = 0; need != NULL && need[i] != NULL; i++) {
+        const char *sep = i == 0 ? "" : need[i + 1] ? ", " : " and ";
+        if (at < sizeof list)
+            at += (size_t) snprintf(list + at, sizeof list - at, "%s%s", sep,
+                                    need[i]);
+        missing |= cmn_svc_outbox((cmn_svc_t *) svc, need[i]) == NULL;
+    }
+    if (!missing)
+        return 0;
+    cmn_log_error("\"peers\" must name %s", list);
+    return CMN_ECONFIG;
 }
 
 static bool
@@ -465,6 +475,8 @@ s_start(cmn_svc_t *svc)
     }
     if (c->peers[0] != '\0' && (rc = s_open_peers(svc)) != 0)
         return rc;
+    if ((rc = s_check_peers(svc)) != 0)
+        return rc;
     if (svc->nout > 0 && c->outbox_keep_days > 0 &&
         (rc = cmn_svc_every(svc, (uint64_t) c->outbox_purge_ms,
                             (uint64_t) c->outbox_purge_ms, s_purge_work,
@@ -519,6 +531,7 @@ cmn_svc_main(const cmn_svc_def_t *def, const cmn_cfg_opt_t *opts, void *conf,
     signal(SIGPIPE, SIG_IGN);
     svc->def = def;
     svc->conf = base;
+    cmn_audit_origin(def->name, base->office);
     svc->arg = arg != NULL ? arg : svc;
     uv_loop_init(&svc->loop);
     svc->zctx = zmq_ctx_new();

@@ -24,4 +24,14 @@ typedef struct {
 /* Worker thread, inside the caller's transaction. */
 int cmn_audit_emit(PGconn *conn, const cmn_audit_t *ev) CMN_MUST_CHECK;
 
+/* The service and office every cmn_audit() event of this process names
+ * (strings copied). cmn_svc_main() sets them before any handler runs. */
+void cmn_audit_origin(const char *service, const char *office);
+
+/* cmn_audit_emit() of an event from this process's service and office:
+ * actor did action on case_id, with the outcome formatted from fmt. */
+int cmn_audit(PGconn *conn, const char *actor, const char *action,
+              const char *case_id, const char *fmt, ...)
+    CMN_PRINTF(5, 6) CMN_MUST_CHECK;
+
 #endif /* CMN_AUDIT_H */

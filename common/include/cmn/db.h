@@ -73,4 +73,17 @@ void cmn_pg_quiet(PGconn *conn);
 /* Classifies a failed result or connection as a CMN_E* code. */
 int cmn_pg_error(PGconn *conn, const PGresult *res);
 
+/* The error of res (when not NULL) or of conn, without the newline libpq
+ * ends it with, into buf; returns buf. "no connection" for a NULL conn. */
+const char *cmn_pg_errmsg(const PGconn *conn, const PGresult *res, char *buf,
+                          size_t len);
+
+/* Opens a connection to conninfo (key=value pairs or a URI), trying up to
+ * attempts times, delay_ms apart: the database may still be starting.
+ * Notices go to the log (cmn_pg_quiet). Blocks the calling thread: for
+ * start-up and command-line tools. Caller owns the result and must
+ * PQfinish() it; NULL with the last error in why on failure. */
+PGconn *cmn_pg_connect(const char *conninfo, int attempts, int delay_ms,
+                       char *why, size_t whylen);
+
 #endif /* CMN_DB_H */

@@ -110,6 +110,9 @@ typedef struct {
     const char *name;   /* service name, also the log's service= */
     const char *schema; /* its PostgreSQL schema */
     const cmn_migration_t *migrations; /* its own, after the runtime's */
+    /* Destinations "peers" must name (NULL-terminated), e.g. {"panel",
+     * "audit", NULL}; start-up stops naming them otherwise. May be NULL. */
+    const char *const *peers;
     const cmn_inbox_handler_t *handlers;
     size_t nhandlers;
     const cmn_api_handler_t *api_handlers;

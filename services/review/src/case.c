@@ -69,7 +69,8 @@ rvw_case_load(PGconn *c, const char *tracking_id, bool lock, rvw_case_t *k,
         k->proposed_level = atoi(PQgetvalue(r, 0, 6));
         k->computed_level = atoi(PQgetvalue(r, 0, 7));
         k->level = atoi(PQgetvalue(r, 0, 8));
-        S_COPY(k->state, r, 9);
+        if (rvw_state_parse(PQgetvalue(r, 0, 9), &k->state) != 0)
+            err = CMN_EDB;
         k->outcome = PQgetvalue(r, 0, 10)[0];
         k->nmaterials = s_kinds_parse(PQgetvalue(r, 0, 11), k->materials);
         k->nmissing = s_kinds_parse(PQgetvalue(r, 0, 12), k->missing);
@@ -90,7 +91,7 @@ rvw_case_load(PGconn *c, const char *tracking_id, bool lock, rvw_case_t *k,
             (const unsigned char *) PQgetvalue(r, 0, 26), &k->grading_len);
     }
     PQclear(r);
-    return 0;
+    return err;
 }
 
 void
@@ -123,7 +124,7 @@ s_params(const rvw_case_t *k, s_params_t *s, const char *p[21])
     rvw_kinds_format(k->missing, k->nmissing, s->miss, sizeof s->miss);
     const char *v[21] = {k->tracking_id,
                          s->level,
-                         k->state,
+                         rvw_state_name(k->state),
                          s->outcome,
                          s->mats,
                          s->miss,

@@ -3,6 +3,7 @@
 #ifndef RVW_CASE_H
 #define RVW_CASE_H
 #include "rvw/clock.h"
+#include "rvw/fsm.h"
 #include "rvw/materials.h"
 
 #include <libpq-fe.h>
@@ -16,7 +17,7 @@ typedef struct {
     char system_name[604];
     bool has_supervisor;
     int proposed_level, computed_level, level;
-    char state[16];
+    rvw_state_t state;
     char outcome;
     rvw_material_t materials[RVW_MAT_COUNT];
     size_t nmaterials;
@@ -34,7 +35,8 @@ typedef struct {
 } rvw_case_t;
 
 /* Loads tracking_id (FOR UPDATE when lock). *found = 0 if there is none.
- * Release with rvw_case_release(). */
+ * The stored state is parsed here, once (CMN_EDB for a name the table does
+ * not know). Release with rvw_case_release(). */
 int rvw_case_load(PGconn *c, const char *tracking_id, bool lock,
                   rvw_case_t *out, int *found) CMN_MUST_CHECK;
 

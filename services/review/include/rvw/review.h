@@ -30,4 +30,10 @@ typedef struct {
 extern const cmn_cfg_opt_t rvw_options[];
 extern const cmn_svc_def_t rvw_service;
 
+/* The handler tables (inbox.c, api.c) and the clock watch (watch.c, run
+ * by cmn_svc_every; arg is the rvw_t). */
+extern const cmn_inbox_handler_t rvw_inbox_handlers[5];
+extern const cmn_api_handler_t rvw_api_handlers[2];
+int rvw_watch_work(PGconn *c, void *arg);
+
 #endif /* RVW_REVIEW_H */
