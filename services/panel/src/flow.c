@@ -37,19 +37,6 @@ s_send(PGconn *c, pnl_case_row_t *k, const ProtobufCMessage *msg)
                              (uint64_t) k->out_version, msg);
 }
 
-static int
-s_audit(PGconn *c, const pnl_t *self, const char *actor, const char *action,
-        const char *tracking_id, const char *outcome)
-{
-    cmn_audit_t ev = {.service = "panel",
-                      .actor = actor,
-                      .action = action,
-                      .case_id = tracking_id,
-                      .outcome = outcome,
-                      .office = self->conf.base.office};
-    return cmn_audit_emit(c, &ev);
-}
-
 /* "101,103,105" */
 static void
 s_ids(const int64_t *ids, size_t n, char *buf, size_t len)
@@ -74,6 +61,7 @@ s_seat(PGconn *c, const pnl_t *self, pnl_case_row_t *k, const pnl_snapshot_t *s,
        const pnl_pick_t *pick, const char *action, const char *why, char *note,
        size_t notelen)
 {
+    (void) self; /* audit events carry the service's own office */
     int64_t ids[PNL_QUORUM_MAX];
     char day[PNL_DATE_STRLEN], list[PNL_QUORUM_MAX * 21], *outcome = NULL;
     for (size_t i = 0; i < pick->nchosen; i++)
@@ -82,7 +70,7 @@ s_seat(PGconn *c, const pnl_t *self, pnl_case_row_t *k, const pnl_snapshot_t *s,
     s_ids(ids, pick->nchosen, list, sizeof list);
     k->round++;
     k->session = pick->session;
-    snprintf(k->state, sizeof k->state, "scheduled");
+    k->state = PNL_ST_SCHEDULED;
     int err = pnl_store_round_open(c, k->tracking_id, k->round, pick->session,
                                    ids, pick->nchosen);
     if (err == 0)
@@ -95,7 +83,7 @@ s_seat(PGconn *c, const pnl_t *self, pnl_case_row_t *k, const pnl_snapshot_t *s,
     if (err == 0) {
         snprintf(outcome, len, "%s%ssession %s: %s", why ? why : "",
                  why ? "; " : "", day, list);
-        err = s_audit(c, self, "system", action, k->tracking_id, outcome);
+        err = cmn_audit(c, "system", action, k->tracking_id, "%s", outcome);
         free(outcome);
     }
     if (note != NULL)
@@ -163,7 +151,7 @@ s_escalate(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
     s_day(pick->session, day);
     k->round++;
     k->session = pick->session;
-    snprintf(k->state, sizeof k->state, "escalated");
+    k->state = PNL_ST_ESCALATED;
     err = pnl_store_round_open(c, k->tracking_id, k->round, pick->session, NULL,
                                0);
     if (err == 0)
@@ -182,8 +170,8 @@ s_escalate(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
              why ? why : "", why ? "; " : "", day, pick->neligible,
              s->panel.nexperts, pick->quorum);
     if (err == 0)
-        err = s_audit(c, self, "system", "panel.escalated", k->tracking_id,
-                      outcome);
+        err = cmn_audit(c, "system", "panel.escalated", k->tracking_id, "%s",
+                        outcome);
     if (note != NULL)
         snprintf(note, notelen, "escalated: no quorum at session %s", day);
     if (err == 0)
@@ -238,6 +226,7 @@ s_decide(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
          const pnl_ballot_rows_t *b, const pnl_decision_t *d, const char *line,
          char *note, size_t notelen)
 {
+    (void) self; /* audit events carry the service's own office */
     bool adjust = d->outcome == PNL_DECISION_ADJUST;
     int majority = adjust ? d->nadjust[d->level] : d->nconfirm;
     char day[PNL_DATE_STRLEN], detail[600], outcome[160];
@@ -245,7 +234,7 @@ s_decide(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
     if (reasons == NULL)
         return CMN_ENOMEM;
     s_day(k->session, day);
-    snprintf(k->state, sizeof k->state, "decided");
+    k->state = PNL_ST_DECIDED;
     snprintf(k->verdict, sizeof k->verdict, adjust ? "adjust" : "confirm");
     k->level = d->level;
     snprintf(detail, sizeof detail, "session %s: %s", day, line);
@@ -269,8 +258,8 @@ s_decide(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
              adjust ? "adjust to" : "confirm", d->level, majority, d->nseated,
              day);
     if (err == 0)
-        err = s_audit(c, self, "system", "panel.decided", k->tracking_id,
-                      outcome);
+        err = cmn_audit(c, "system", "panel.decided", k->tracking_id, "%s",
+                        outcome);
     if (note != NULL)
         snprintf(note, notelen, "%s", line);
     if (err == 0)
@@ -343,29 +332,29 @@ int
 pnl_flow_withdraw(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
                   const char *actor, const char *reason, bool *changed)
 {
+    (void) self; /* audit events carry the service's own office */
     char day[PNL_DATE_STRLEN], outcome[160], detail[600];
     int err = 0;
     *changed = false;
-    if (strcmp(k->state, "scheduled") != 0 &&
-        strcmp(k->state, "escalated") != 0)
+    if (pnl_fsm_step(k->state, PNL_EV_WITHDRAWAL)->act != PNL_ACT_WITHDRAW)
         return 0;
     s_day(k->session, day);
-    if (strcmp(k->state, "scheduled") == 0) {
+    if (k->state == PNL_ST_SCHEDULED) {
         err = pnl_store_round_close(c, k->tracking_id, k->round, "withdrawn");
         snprintf(outcome, sizeof outcome, "seats at session %s freed", day);
     } else {
         snprintf(outcome, sizeof outcome, "was escalated (no quorum at %s)",
                  day);
     }
-    snprintf(k->state, sizeof k->state, "withdrawn");
+    k->state = PNL_ST_WITHDRAWN;
     snprintf(detail, sizeof detail, "withdrawn: %s", reason);
     if (err == 0)
         err = pnl_store_case_detail(k, detail);
     if (err == 0)
         err = pnl_store_case_save(c, k);
     if (err == 0)
-        err =
-            s_audit(c, self, actor, "panel.withdrawn", k->tracking_id, outcome);
+        err = cmn_audit(c, actor, "panel.withdrawn", k->tracking_id, "%s",
+                        outcome);
     if (err == 0) {
         *changed = true;
         cmn_log_info("case %s withdrawn: %s", k->tracking_id, outcome);

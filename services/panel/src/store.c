@@ -43,7 +43,8 @@ s_case_fill(const PGresult *r, pnl_case_row_t *k)
     memset(k, 0, sizeof *k);
     S_COPY(k->tracking_id, r, 0, 0);
     S_COPY(k->unit_credit_code, r, 0, 1);
-    S_COPY(k->state, r, 0, 2);
+    if (pnl_state_parse(PQgetvalue(r, 0, 2), &k->state) != 0)
+        return CMN_EDB; /* a name the table does not know */
     k->proposed_level = atoi(PQgetvalue(r, 0, 3));
     k->referred_on = s_day(r, 0, 4);
     k->round = atoi(PQgetvalue(r, 0, 5));
@@ -135,7 +136,7 @@ pnl_store_case_save(PGconn *c, const pnl_case_row_t *k)
     snprintf(level, sizeof level, "%d", k->level);
     snprintf(version, sizeof version, "%" PRId64, k->out_version);
     const char *p[8] = {k->tracking_id,
-                        k->state,
+                        pnl_state_name(k->state),
                         round,
                         k->session == PNL_DATE_NEVER ? NULL : session,
                         k->verdict[0] ? k->verdict : NULL,

@@ -44,6 +44,12 @@ typedef struct {
 extern const cmn_cfg_opt_t pnl_options[];
 extern const cmn_svc_def_t pnl_service;
 
+/* The handler tables (inbox.c, api.c) and the watch over sessions that are
+ * over (watch.c, run by cmn_svc_every; arg is the pnl_t). */
+extern const cmn_inbox_handler_t pnl_inbox_handlers[2];
+extern const cmn_api_handler_t pnl_api_handlers[2];
+int pnl_watch_work(PGconn *c, void *arg);
+
 /* Parses a weekday name ("monday" .. "sunday", any case) into *out
  * (PNL_MONDAY .. PNL_SUNDAY). CMN_EINVAL for anything else. */
 int pnl_weekday_parse(const char *text, int *out) CMN_MUST_CHECK;

@@ -9,6 +9,7 @@
 #include "cmn/db.h"
 #include "pnl/date.h"
 #include "pnl/decide.h"
+#include "pnl/fsm.h"
 #include "pnl/select.h"
 
 #include <stdbool.h>
@@ -22,7 +23,7 @@
 typedef struct {
     char tracking_id[PNL_TRACKING_MAX + 1];
     char unit_credit_code[PNL_CODE_MAX + 1];
-    char state[16]; /* scheduled, decided, escalated, withdrawn */
+    pnl_state_t state; /* parsed once, at load */
     int proposed_level;
     pnl_date_t referred_on;
     int round;           /* the latest round; 0 before the first */
