@@ -25,6 +25,22 @@ cmn_audit_emit(PGconn *conn, const cmn_audit_t *ev)
     return cmn_outbox_put_pb(conn, CMN_AUDIT_DEST, ev->case_id, 0, &e.base);
 }
 
+/* text[0..len) was cut at len bytes: drop a last character left
+ * incomplete, so the outcome stays valid UTF-8. */
+static void
+s_cut_utf8(char *text, size_t len)
+{
+    size_t start = len;
+    while (start > 0 && ((unsigned char) text[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0)
+        return;
+    unsigned char lead = (unsigned char) text[start - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (start - 1 + need > len)
+        text[start - 1] = '\0';
+}
+
 void
 cmn_audit_origin(const char *service, const char *office)
 {
@@ -39,8 +55,10 @@ cmn_audit(PGconn *conn, const char *actor, const char *action,
     char outcome[S_OUTCOME_MAX + 1];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(outcome, sizeof outcome, fmt, ap);
+    int n = vsnprintf(outcome, sizeof outcome, fmt, ap);
     va_end(ap);
+    if (n >= (int) sizeof outcome)
+        s_cut_utf8(outcome, sizeof outcome - 1);
     cmn_audit_t ev = {.service = s_service,
                       .actor = actor,
                       .action = action,

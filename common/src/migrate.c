@@ -65,8 +65,7 @@ s_exec(PGconn *c, const char *sql, char *why, size_t whylen)
     ExecStatusType st = PQresultStatus(r);
     int rc = 0;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        snprintf(why, whylen, "%s", PQerrorMessage(c));
-        why[strcspn(why, "\n")] = '\0';
+        cmn_pg_errmsg(c, NULL, why, whylen);
         rc = cmn_pg_error(c, r);
     }
     PQclear(r);

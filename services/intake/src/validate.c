@@ -8,20 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void CMN_PRINTF(3, 4)
-    s_err(itk_errors_t *e, const char *field, const char *fmt, ...)
-{
-    if (e->count == ITK_MAX_ERRORS) {
-        e->overflow++;
-        return;
-    }
-    itk_error_t *x = &e->errors[e->count++];
-    snprintf(x->field, sizeof x->field, "%s", field);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(x->reason, sizeof x->reason, fmt, ap);
-    va_end(ap);
-}
+#define s_err cmn_problem_add
 
 /* Counts characters (not bytes) of a valid UTF-8 string. */
 static size_t
@@ -35,7 +22,7 @@ s_chars(const char *s)
 
 /* Required text of 1..max characters. */
 static void
-s_text(itk_errors_t *e, const char *field, const char *s, size_t max)
+s_text(cmn_problem_t *e, const char *field, const char *s, size_t max)
 {
     if (s == NULL || s[0] == '\0')
         s_err(e, field, "is required");
@@ -104,7 +91,7 @@ s_phone_ok(const char *s)
 }
 
 static void
-s_unit(const Mlps__V1__Unit *u, itk_errors_t *e)
+s_unit(const Mlps__V1__Unit *u, cmn_problem_t *e)
 {
     char f[64];
     if (u == NULL) {
@@ -145,7 +132,7 @@ s_unit(const Mlps__V1__Unit *u, itk_errors_t *e)
 }
 
 static void
-s_system(const Mlps__V1__SystemInfo *s, const char *today, itk_errors_t *e)
+s_system(const Mlps__V1__SystemInfo *s, const char *today, cmn_problem_t *e)
 {
     if (s == NULL) {
         s_err(e, "system", "is required");
@@ -164,7 +151,7 @@ s_system(const Mlps__V1__SystemInfo *s, const char *today, itk_errors_t *e)
 }
 
 static int
-s_dimension(const Mlps__V1__Dimension *d, const char *name, itk_errors_t *e)
+s_dimension(const Mlps__V1__Dimension *d, const char *name, cmn_problem_t *e)
 {
     char f[64];
     if (d == NULL) {
@@ -186,7 +173,7 @@ s_dimension(const Mlps__V1__Dimension *d, const char *name, itk_errors_t *e)
 }
 
 static void
-s_grading(const Mlps__V1__Grading *g, const char *today, itk_errors_t *e)
+s_grading(const Mlps__V1__Grading *g, const char *today, cmn_problem_t *e)
 {
     if (g == NULL) {
         s_err(e, "grading", "is required");
@@ -221,9 +208,9 @@ s_hex64(const char *s)
 
 int
 itk_validate_materials(Mlps__V1__Material *const *m, size_t n,
-                       const char *prefix, itk_errors_t *e)
+                       const char *prefix, cmn_problem_t *e)
 {
-    size_t before = e->count + e->overflow;
+    size_t before = cmn_problem_found(e);
     char f[96];
     bool seen[RVW_MAT_COUNT] = {false};
     if (n == 0)
@@ -250,17 +237,17 @@ itk_validate_materials(Mlps__V1__Material *const *m, size_t n,
         if (!s_hex64(m[i]->sha256))
             s_err(e, f, "must be 64 lower-case hex characters");
     }
-    return e->count + e->overflow > before ? CMN_EREJECT : 0;
+    return cmn_problem_found(e) > before ? CMN_EREJECT : 0;
 }
 
 int
 itk_validate_filing(const Mlps__V1__Filing *f, const char *today,
-                    itk_errors_t *e)
+                    cmn_problem_t *e)
 {
-    size_t before = e->count + e->overflow;
+    size_t before = cmn_problem_found(e);
     s_unit(f->unit, e);
     s_system(f->system, today, e);
     s_grading(f->grading, today, e);
     (void) itk_validate_materials(f->materials, f->n_materials, "materials", e);
-    return e->count + e->overflow > before ? CMN_EREJECT : 0;
+    return cmn_problem_found(e) > before ? CMN_EREJECT : 0;
 }

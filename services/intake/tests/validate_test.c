@@ -78,11 +78,11 @@ s_build(s_fix_t *x)
 }
 
 static const char *
-s_reason_for(const itk_errors_t *e, const char *field)
+s_reason_for(const cmn_problem_t *e, const char *field)
 {
     for (size_t i = 0; i < e->count; i++)
-        if (strcmp(e->errors[i].field, field) == 0)
-            return e->errors[i].reason;
+        if (strcmp(e->items[i].field, field) == 0)
+            return e->items[i].reason;
     return NULL;
 }
 
@@ -91,7 +91,8 @@ test_valid_filing_passes(void **state)
 {
     (void) state;
     s_fix_t x;
-    itk_errors_t e = {0};
+    cmn_problem_t e;
+    cmn_problem_init(&e);
     s_build(&x);
     assert_int_equal(itk_validate_filing(&x.f, "2026-11-22", &e), 0);
     assert_int_equal(e.count, 0);
@@ -125,7 +126,8 @@ test_every_error_is_named_and_collected(void **state)
 {
     (void) state;
     s_fix_t x;
-    itk_errors_t e = {0};
+    cmn_problem_t e;
+    cmn_problem_init(&e);
     s_build(&x);
     x.u.credit_code = "11110108000012345B";
     x.u.region_code = "11010";
@@ -154,7 +156,8 @@ test_level_rules(void **state)
 {
     (void) state;
     s_fix_t x;
-    itk_errors_t e = {0};
+    cmn_problem_t e;
+    cmn_problem_init(&e);
     s_build(&x);
     x.g.final_level = 3; /* not the higher of 2 and 2 */
     assert_int_equal(itk_validate_filing(&x.f, "2026-11-22", &e), CMN_EREJECT);
@@ -174,7 +177,8 @@ test_materials(void **state)
 {
     (void) state;
     s_fix_t x;
-    itk_errors_t e = {0};
+    cmn_problem_t e;
+    cmn_problem_init(&e);
     s_build(&x);
     x.m[2].kind = "filing_form"; /* listed twice */
     x.m[1].name = "../etc/passwd";
@@ -192,7 +196,8 @@ test_missing_sections(void **state)
 {
     (void) state;
     Mlps__V1__Filing f = MLPS__V1__FILING__INIT;
-    itk_errors_t e = {0};
+    cmn_problem_t e;
+    cmn_problem_init(&e);
     assert_int_equal(itk_validate_filing(&f, "2026-11-22", &e), CMN_EREJECT);
     assert_string_equal(s_reason_for(&e, "unit"), "is required");
     assert_string_equal(s_reason_for(&e, "system"), "is required");

@@ -3,9 +3,12 @@
  * events), and the two entry points of the binary. */
 #ifndef AUD_SERVICE_H
 #define AUD_SERVICE_H
+#include "aud/anchor.h"
+#include "aud/verify.h"
 #include "cmn/api.h"
 #include "cmn/inbox.h"
 #include "cmn/migrate.h"
+#include "cmn/svc.h"
 
 #include <stddef.h>
 
@@ -16,6 +19,27 @@
 
 /* The schema's migrations, compiled from services/audit/sql. */
 extern const cmn_migration_t aud_migrations[];
+
+/* The service's options (the common ones and audit.*). */
+typedef struct {
+    cmn_svc_conf_t base;
+    char *sign_key_file, *verify_key_file;
+    long checkpoint_ms, grace_s;
+} aud_conf_t;
+
+extern const cmn_cfg_opt_t aud_options[];
+
+/* The service's state: handlers get it as arg. */
+typedef struct {
+    aud_conf_t conf;
+    aud_key_t *key; /* signs checkpoints and verifies them; NULL: none */
+} aud_t;
+
+/* In one read-only snapshot on conn: the chain (aud_verify), then, with a
+ * key, its signed checkpoints (records older than grace_s must be under
+ * one). Returns 0 with res filled, or a CMN_E* code. */
+int aud_verify_all(PGconn *conn, const aud_key_t *key, long grace_s,
+                   aud_verify_result_t *res) CMN_MUST_CHECK;
 
 /* cmn_inbox_apply_fn for mlps.v1.AuditEvent: checks the event
  * (aud_event_check) and appends it (aud_chain_append) in the inbox's

@@ -15,7 +15,12 @@ typedef struct {
     itk_conf_t conf;
 } itk_t;
 
+#define ITK_REVIEW_DEST "review"
+
 extern const cmn_cfg_opt_t itk_options[];
 extern const cmn_svc_def_t itk_service;
+
+/* The request handlers (api.c). */
+extern const cmn_api_handler_t itk_api_handlers[3];
 
 #endif /* ITK_INTAKE_H */

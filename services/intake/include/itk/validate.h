@@ -5,31 +5,19 @@
 #ifndef ITK_VALIDATE_H
 #define ITK_VALIDATE_H
 #include "cmn/err.h"
+#include "cmn/problem.h"
 #include "mlps/v1/filing.pb-c.h"
 
 #include <stddef.h>
 
-#define ITK_MAX_ERRORS 64
-
-typedef struct {
-    char field[96];
-    char reason[160];
-} itk_error_t;
-
-typedef struct {
-    itk_error_t errors[ITK_MAX_ERRORS];
-    size_t count;    /* errors stored */
-    size_t overflow; /* errors found beyond ITK_MAX_ERRORS */
-} itk_errors_t;
-
 /* Checks f; today (YYYY-MM-DD) bounds dates that cannot be in the future.
  * Returns 0 when valid, CMN_EREJECT with errs filled otherwise. */
 int itk_validate_filing(const Mlps__V1__Filing *f, const char *today,
-                        itk_errors_t *errs);
+                        cmn_problem_t *errs);
 
 /* Checks a list of materials; prefix names the list in error paths. */
 int itk_validate_materials(Mlps__V1__Material *const *m, size_t n,
-                           const char *prefix, itk_errors_t *errs);
+                           const char *prefix, cmn_problem_t *errs);
 
 /* True for a well-formed 18-character unified social credit code
  * (GB 32100-2015 alphabet and check character). */
