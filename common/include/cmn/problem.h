@@ -17,7 +17,7 @@
 #define CMN_PROBLEM_MAX 64
 
 typedef struct {
-    char field[96];   /* a path: "unit.contacts[2].phone"; "" the whole */
+    char field[256];  /* a path: "unit.contacts[2].phone", "FILE:LINE:COL" */
     char reason[200]; /* lower case, no trailing period */
 } cmn_field_error_t;
 

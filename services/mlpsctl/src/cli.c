@@ -130,7 +130,7 @@ s_call(s_ctx_t *c, s_service_t service, const ProtobufCMessage *req,
 /* Prints the errors of a load or conversion that returned rc; returns the
  * exit code for it. */
 static int
-s_report(s_ctx_t *c, int rc, const ctl_errors_t *errs)
+s_report(s_ctx_t *c, int rc, const cmn_problem_t *errs)
 {
     switch (rc) {
     case 0:
@@ -154,7 +154,8 @@ static int
 s_submit(s_ctx_t *c)
 {
     Mlps__V1__SubmitFilingRequest req = MLPS__V1__SUBMIT_FILING_REQUEST__INIT;
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     json_t *json = NULL;
     ProtobufCMessage *reply = NULL;
 
@@ -172,7 +173,7 @@ out:
     protobuf_c_message_free_unpacked(reply, NULL);
     ctl_filing_free(&req.filing);
     json_decref(json);
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
     return rc;
 }
 
@@ -180,7 +181,8 @@ static int
 s_supplement(s_ctx_t *c)
 {
     Mlps__V1__SupplementRequest *req = NULL;
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     json_t *json = NULL;
     ProtobufCMessage *reply = NULL;
 
@@ -199,7 +201,7 @@ out:
     protobuf_c_message_free_unpacked(reply, NULL);
     ctl_supplement_free(&req);
     json_decref(json);
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
     return rc;
 }
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 typedef struct {
-    ctl_errors_t *errs;
+    cmn_problem_t *errs;
     char path[256]; /* JSON path of the value being converted */
     size_t len;
     int rc; /* 0, or CMN_ENOMEM once an allocation failed */
@@ -68,8 +68,7 @@ s_fail(s_walk_t *w, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    if (ctl_errors_add(w->errs, w->path, "%s", reason) != 0)
-        w->rc = CMN_ENOMEM;
+    cmn_problem_add(w->errs, w->path, "%s", reason);
 }
 
 /* Copies at most 64 bytes of a key for an error message, cut at a UTF-8
@@ -314,7 +313,7 @@ s_object(s_walk_t *w, const ProtobufCMessageDescriptor *md, json_t *json,
 /* Converts the document json into a new message of type md. */
 static int
 s_convert(const ProtobufCMessageDescriptor *md, json_t *json, const char *only,
-          ctl_errors_t *errs, ProtobufCMessage **out)
+          cmn_problem_t *errs, ProtobufCMessage **out)
 {
     s_walk_t w = {.errs = errs};
     size_t before = errs->count;
@@ -337,7 +336,7 @@ s_convert(const ProtobufCMessageDescriptor *md, json_t *json, const char *only,
 }
 
 int
-ctl_filing_from_json(json_t *json, Mlps__V1__Filing **out, ctl_errors_t *errs)
+ctl_filing_from_json(json_t *json, Mlps__V1__Filing **out, cmn_problem_t *errs)
 {
     return s_convert(&mlps__v1__filing__descriptor, json, NULL, errs,
                      (ProtobufCMessage **) out);
@@ -354,7 +353,7 @@ ctl_filing_free(Mlps__V1__Filing **filing_p)
 
 int
 ctl_supplement_from_json(json_t *json, const char *tracking_id,
-                         Mlps__V1__SupplementRequest **out, ctl_errors_t *errs)
+                         Mlps__V1__SupplementRequest **out, cmn_problem_t *errs)
 {
     Mlps__V1__SupplementRequest *req = NULL;
     int rc = s_convert(&mlps__v1__supplement_request__descriptor, json,
@@ -385,7 +384,7 @@ ctl_supplement_free(Mlps__V1__SupplementRequest **req_p)
 
 /* Records a jansson load error; returns the matching CMN_E* code. */
 static int
-s_load_error(const char *name, const json_error_t *e, ctl_errors_t *errs)
+s_load_error(const char *name, const json_error_t *e, cmn_problem_t *errs)
 {
     char where[512];
     int rc = CMN_EINVAL;
@@ -400,13 +399,12 @@ s_load_error(const char *name, const json_error_t *e, ctl_errors_t *errs)
         snprintf(where, sizeof where, "%s:%d:%d", name, e->line, e->column);
         break;
     }
-    if (ctl_errors_add(errs, where, "%s", e->text) != 0)
-        return CMN_ENOMEM;
+    cmn_problem_add(errs, where, "%s", e->text);
     return rc;
 }
 
 int
-ctl_json_load_file(const char *path, json_t **out, ctl_errors_t *errs)
+ctl_json_load_file(const char *path, json_t **out, cmn_problem_t *errs)
 {
     json_error_t e;
     *out = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
@@ -415,7 +413,7 @@ ctl_json_load_file(const char *path, json_t **out, ctl_errors_t *errs)
 
 int
 ctl_json_parse(const char *text, size_t len, const char *name, json_t **out,
-               ctl_errors_t *errs)
+               cmn_problem_t *errs)
 {
     json_error_t e;
     *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);

@@ -53,10 +53,12 @@ ctl_print_error(FILE *out, const char *field, const char *reason)
 }
 
 void
-ctl_print_errors(FILE *out, const ctl_errors_t *errs)
+ctl_print_errors(FILE *out, const cmn_problem_t *errs)
 {
     for (size_t i = 0; i < errs->count; i++)
         ctl_print_error(out, errs->items[i].field, errs->items[i].reason);
+    if (errs->overflow > 0)
+        fprintf(out, "error: %zu more not shown\n", errs->overflow);
 }
 
 void

@@ -1,7 +1,7 @@
 /* ctl_test.h - helpers shared by the mlpsctl unit tests. */
 #ifndef CTL_TEST_H
 #define CTL_TEST_H
-#include "ctl/errors.h"
+#include "cmn/problem.h"
 #include "ctl/json.h"
 
 #include <setjmp.h>
@@ -34,27 +34,28 @@ static inline json_t *
 ctl_test_example(const char *name)
 {
     char path[1024];
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     json_t *json = NULL;
     ctl_test_example_path(name, path, sizeof path);
     int rc = ctl_json_load_file(path, &json, &errs);
     if (rc != 0)
         fail_msg("%s: %s", path,
                  errs.count ? errs.items[0].reason : cmn_strerror(rc));
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
     return json;
 }
 
 /* The errors as "field: reason" lines ("reason" alone for the document),
  * each ending in a newline, in a static buffer. */
 static inline const char *
-ctl_test_errors_text(const ctl_errors_t *errs)
+ctl_test_errors_text(const cmn_problem_t *errs)
 {
     static char text[8192];
     size_t len = 0;
     text[0] = '\0';
     for (size_t i = 0; i < errs->count && len < sizeof text; i++) {
-        const ctl_error_t *e = &errs->items[i];
+        const cmn_field_error_t *e = &errs->items[i];
         int n = snprintf(text + len, sizeof text - len, "%s%s%s\n", e->field,
                          *e->field ? ": " : "", e->reason);
         len += n > 0 ? (size_t) n : 0;

@@ -6,7 +6,7 @@
 
 /* Converts text; returns the rc and leaves the errors in errs. */
 static int
-s_convert_text(const char *text, ctl_errors_t *errs, Mlps__V1__Filing **out)
+s_convert_text(const char *text, cmn_problem_t *errs, Mlps__V1__Filing **out)
 {
     json_t *json = NULL;
     int rc = ctl_json_parse(text, strlen(text), "test.json", &json, errs);
@@ -20,40 +20,43 @@ s_convert_text(const char *text, ctl_errors_t *errs, Mlps__V1__Filing **out)
 static void
 s_expect_errors(const char *text, const char *want)
 {
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     Mlps__V1__Filing *filing = (Mlps__V1__Filing *) &errs; /* not NULL */
     int rc = s_convert_text(text, &errs, &filing);
     if (rc != CMN_EINVAL || filing != NULL ||
         strcmp(ctl_test_errors_text(&errs), want) != 0)
         fail_msg("for %s\nwant rc %d:\n%sgot rc %d:\n%s", text, CMN_EINVAL,
                  want, rc, ctl_test_errors_text(&errs));
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
 }
 
 /* Asserts that text converts; caller frees the result. */
 static Mlps__V1__Filing *
 s_expect_ok(const char *text)
 {
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     Mlps__V1__Filing *filing = NULL;
     int rc = s_convert_text(text, &errs, &filing);
     if (rc != 0 || filing == NULL || errs.count != 0)
         fail_msg("for %s\nrc %d:\n%s", text, rc, ctl_test_errors_text(&errs));
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
     return filing;
 }
 
 static Mlps__V1__Filing *
 s_example_filing(const char *name)
 {
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     Mlps__V1__Filing *filing = NULL;
     json_t *json = ctl_test_example(name);
     int rc = ctl_filing_from_json(json, &filing, &errs);
     if (rc != 0)
         fail_msg("%s: rc %d:\n%s", name, rc, ctl_test_errors_text(&errs));
     json_decref(json);
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
     return filing;
 }
 
@@ -221,7 +224,8 @@ static void
 s_invalid_example_names_every_error(void **state)
 {
     (void) state;
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     Mlps__V1__Filing *filing = NULL;
     json_t *json = ctl_test_example("filing-invalid");
     assert_int_equal(ctl_filing_from_json(json, &filing, &errs), CMN_EINVAL);
@@ -242,7 +246,7 @@ s_invalid_example_names_every_error(void **state)
         "materials[1]: unknown key \"size\"\n"
         "unknown key \"remarks\"\n");
     json_decref(json);
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
 }
 
 /* --- shape errors --------------------------------------------------- */
@@ -439,14 +443,15 @@ static void
 s_built_documents(void **state)
 {
     (void) state;
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     Mlps__V1__Filing *f = NULL;
     json_t *s = json_string("x");
     assert_int_equal(ctl_filing_from_json(s, &f, &errs), CMN_EINVAL);
     assert_string_equal(ctl_test_errors_text(&errs),
                         "expected a JSON object\n");
     json_decref(s);
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
 
     json_t *doc = json_pack("{s:{s:s%}}", "unit", "name", "a\0b", (size_t) 3);
     assert_non_null(doc);
@@ -455,7 +460,7 @@ s_built_documents(void **state)
     assert_string_equal(ctl_test_errors_text(&errs),
                         "unit.name: must not contain a NUL character\n");
     json_decref(doc);
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
 }
 
 /* --- syntax and files ----------------------------------------------- */
@@ -473,7 +478,8 @@ s_syntax_errors(void **state)
         {"{\"a\": \"\xff\"}", "test.json:1:7"}, /* not UTF-8 */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        ctl_errors_t errs = CTL_ERRORS_INIT;
+        cmn_problem_t errs;
+        cmn_problem_init(&errs);
         json_t *json = (json_t *) &errs; /* not NULL */
         int rc = ctl_json_parse(cases[i][0], strlen(cases[i][0]), "test.json",
                                 &json, &errs);
@@ -482,22 +488,24 @@ s_syntax_errors(void **state)
             *errs.items[0].reason == '\0')
             fail_msg("for %s: rc %d, %s", cases[i][0], rc,
                      ctl_test_errors_text(&errs));
-        ctl_errors_release(&errs);
+        cmn_problem_init(&errs);
     }
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     json_t *json = NULL;
     assert_int_equal(ctl_json_parse("{\"unit\": {}, \"unit\": {}}", 24,
                                     "d.json", &json, &errs),
                      CMN_EINVAL);
     assert_non_null(strstr(errs.items[0].reason, "duplicate"));
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
 }
 
 static void
 s_unreadable_file(void **state)
 {
     (void) state;
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     json_t *json = NULL;
     assert_int_equal(
         ctl_json_load_file("/nonexistent/filing.json", &json, &errs), CMN_EIO);
@@ -505,8 +513,8 @@ s_unreadable_file(void **state)
     assert_int_equal(errs.count, 1);
     assert_string_equal(errs.items[0].field, "");
     assert_non_null(strstr(errs.items[0].reason, "/nonexistent/filing.json"));
-    ctl_errors_release(&errs);
-    ctl_errors_release(&errs); /* twice is fine */
+    cmn_problem_init(&errs);
+    cmn_problem_init(&errs);
 }
 
 /* --- round trips ---------------------------------------------------- */
@@ -599,7 +607,8 @@ static void
 s_supplement(void **state)
 {
     (void) state;
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     Mlps__V1__SupplementRequest *req = NULL;
     json_t *json = ctl_test_example("supplement-level3");
     assert_int_equal(ctl_supplement_from_json(json, "t-1", &req, &errs), 0);
@@ -623,7 +632,7 @@ s_supplement(void **state)
                         "materials[0].kind: expected a string\n"
                         "unknown key \"unit\"\n");
     json_decref(json);
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
     ctl_supplement_free(NULL);
 }
 

@@ -43,7 +43,8 @@ __wrap_realloc(void *ptr, size_t size)
 static int
 s_convert(json_t *json, int supplement, unsigned long n)
 {
-    ctl_errors_t errs = CTL_ERRORS_INIT;
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
     Mlps__V1__Filing *filing = NULL;
     Mlps__V1__SupplementRequest *req = NULL;
     s_count = 0;
@@ -57,7 +58,7 @@ s_convert(json_t *json, int supplement, unsigned long n)
     }
     ctl_filing_free(&filing);
     ctl_supplement_free(&req);
-    ctl_errors_release(&errs);
+    cmn_problem_init(&errs);
     return rc;
 }
 

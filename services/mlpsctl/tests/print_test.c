@@ -252,12 +252,12 @@ static void
 s_errors(void **state)
 {
     (void) state;
-    ctl_errors_t errs = CTL_ERRORS_INIT;
-    assert_int_equal(
-        ctl_errors_add(&errs, "unit.name", "expected %s", "a string"), 0);
-    assert_int_equal(ctl_errors_add(&errs, "", "expected a JSON object"), 0);
-    for (int i = 0; i < 20; i++) /* grows */
-        assert_int_equal(ctl_errors_add(&errs, "materials", "n %d", i), 0);
+    cmn_problem_t errs;
+    cmn_problem_init(&errs);
+    cmn_problem_add(&errs, "unit.name", "expected %s", "a string");
+    cmn_problem_add(&errs, "", "expected a JSON object");
+    for (int i = 0; i < 20; i++)
+        cmn_problem_add(&errs, "materials", "n %d", i);
     assert_int_equal(errs.count, 22);
     s_mem_t m;
     s_open(&m);
@@ -270,9 +270,19 @@ s_errors(void **state)
                                    "error: materials: n 0\n"));
     assert_non_null(strstr(m.text, "error: materials: n 19\n"));
     free(m.text);
-    ctl_errors_release(&errs);
-    assert_int_equal(errs.count, 0);
-    assert_null(errs.items);
+    /* Past what one Problem holds, the rest is counted, not lost. */
+    for (int i = 0; i < 50; i++)
+        cmn_problem_add(&errs, "materials", "m %d", i);
+    assert_int_equal(cmn_problem_found(&errs), 72);
+    s_open(&m);
+    ctl_print_errors(m.f, &errs);
+    assert_int_equal(fclose(m.f), 0);
+    assert_non_null(strstr(m.text, "error: materials: m 41\n"
+                                   "error: 8 more not shown\n"));
+    assert_null(strstr(m.text, "m 42"));
+    free(m.text);
+    cmn_problem_init(&errs);
+    assert_int_equal(cmn_problem_found(&errs), 0);
 }
 
 int

@@ -19,7 +19,7 @@
 #ifndef CTL_JSON_H
 #define CTL_JSON_H
 #include "cmn/err.h"
-#include "ctl/errors.h"
+#include "cmn/problem.h"
 #include "mlps/v1/api.pb-c.h"
 #include "mlps/v1/filing.pb-c.h"
 
@@ -29,16 +29,16 @@
  * *out (json_decref). A syntax error is recorded with the field
  * "PATH:LINE:COLUMN" and jansson's reason. */
 int ctl_json_load_file(const char *path, json_t **out,
-                       ctl_errors_t *errs) CMN_MUST_CHECK;
+                       cmn_problem_t *errs) CMN_MUST_CHECK;
 
 /* The same from memory; name stands for the file in errors. */
 int ctl_json_parse(const char *text, size_t len, const char *name, json_t **out,
-                   ctl_errors_t *errs) CMN_MUST_CHECK;
+                   cmn_problem_t *errs) CMN_MUST_CHECK;
 
 /* Converts a filing. Borrows json. On 0 the caller owns *out and must free
  * it with ctl_filing_free(); otherwise *out is NULL. */
 int ctl_filing_from_json(json_t *json, Mlps__V1__Filing **out,
-                         ctl_errors_t *errs) CMN_MUST_CHECK;
+                         cmn_problem_t *errs) CMN_MUST_CHECK;
 
 /* Frees *filing_p and sets it to NULL. Safe on NULL. */
 void ctl_filing_free(Mlps__V1__Filing **filing_p);
@@ -48,7 +48,7 @@ void ctl_filing_free(Mlps__V1__Filing **filing_p);
  * free it with ctl_supplement_free(); otherwise *out is NULL. */
 int ctl_supplement_from_json(json_t *json, const char *tracking_id,
                              Mlps__V1__SupplementRequest **out,
-                             ctl_errors_t *errs) CMN_MUST_CHECK;
+                             cmn_problem_t *errs) CMN_MUST_CHECK;
 
 /* Frees *req_p and sets it to NULL. Safe on NULL. */
 void ctl_supplement_free(Mlps__V1__SupplementRequest **req_p);

@@ -14,7 +14,7 @@
  * of cli.h: CTL_EXIT_OK, or CTL_EXIT_REFUSED when the reply says no. */
 #ifndef CTL_PRINT_H
 #define CTL_PRINT_H
-#include "ctl/errors.h"
+#include "cmn/problem.h"
 #include "mlps/v1/api.pb-c.h"
 
 #include <stdio.h>
@@ -23,7 +23,7 @@
 void ctl_print_error(FILE *out, const char *field, const char *reason);
 
 /* ctl_print_error() for each entry, in order. */
-void ctl_print_errors(FILE *out, const ctl_errors_t *errs);
+void ctl_print_errors(FILE *out, const cmn_problem_t *errs);
 
 /* "error: CODE: MESSAGE", then each of its field errors. */
 void ctl_print_problem(FILE *out, const Mlps__V1__Problem *problem);
