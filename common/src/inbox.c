@@ -3,6 +3,7 @@
 #include "cmn/curve.h"
 #include "cmn/log.h"
 #include "cmn/pb.h"
+#include "cmn/pgarray.h"
 #include "cmn/zsock.h"
 
 #include <stdbool.h>
@@ -192,40 +193,6 @@ s_apply_careful(PGconn *c, cmn_inbox_t *ib, s_item_t *it)
     return 0;
 }
 
-/* A Postgres array literal under construction: "{"a","b"}". */
-typedef struct {
-    char *buf;
-    size_t len; /* written, without the closing brace */
-    size_t cap;
-} s_arr_t;
-
-/* Appends s, quoted and escaped. */
-static int
-s_arr_add(s_arr_t *a, const char *s)
-{
-    size_t need = a->len + 2 * strlen(s) + 6;
-    if (need > a->cap) {
-        char *b = realloc(a->buf, need * 2);
-        if (b == NULL)
-            return CMN_ENOMEM;
-        a->buf = b;
-        a->cap = need * 2;
-    }
-    char *o = a->buf + a->len;
-    *o++ = a->len == 0 ? '{' : ',';
-    *o++ = '"';
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            *o++ = '\\';
-        *o++ = *s;
-    }
-    *o++ = '"';
-    a->len = (size_t) (o - a->buf);
-    o[0] = '}';
-    o[1] = '\0';
-    return 0;
-}
-
 static int
 s_str_cmp(const void *a, const void *b)
 {
@@ -237,7 +204,8 @@ s_str_cmp(const void *a, const void *b)
 static int
 s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, s_item_t **items, int n)
 {
-    s_arr_t arr[4] = {{0}};
+    cmn_pgarray_t arr[4] = {CMN_PGARRAY_INIT, CMN_PGARRAY_INIT,
+                            CMN_PGARRAY_INIT, CMN_PGARRAY_INIT};
     int err = 0, m = 0;
     for (int i = 0; err == 0 && i < n; i++) {
         const Mlps__V1__Envelope *e = items[i]->m->env;
@@ -246,11 +214,13 @@ s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, s_item_t **items, int n)
         const char *v[4] = {e->message_id, e->source, e->type,
                             e->correlation_id};
         for (int k = 0; err == 0 && k < 4; k++)
-            err = s_arr_add(&arr[k], v[k]);
+            err = cmn_pgarray_add(&arr[k], v[k]);
         m++;
     }
     PGresult *r = NULL;
-    const char *params[4] = {arr[0].buf, arr[1].buf, arr[2].buf, arr[3].buf};
+    const char *params[4] = {
+        cmn_pgarray_text(&arr[0]), cmn_pgarray_text(&arr[1]),
+        cmn_pgarray_text(&arr[2]), cmn_pgarray_text(&arr[3])};
     if (err == 0 && m > 0)
         r = cmn_pg_exec(c,
                         "INSERT INTO inbox (message_id, source, type, "
@@ -290,7 +260,7 @@ s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, s_item_t **items, int n)
     free(claimed);
     PQclear(r);
     for (int k = 0; k < 4; k++)
-        free(arr[k].buf);
+        cmn_pgarray_release(&arr[k]);
     return err;
 }
 

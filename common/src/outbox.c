@@ -4,6 +4,7 @@
 #include "cmn/envelope.h"
 #include "cmn/log.h"
 #include "cmn/pb.h"
+#include "cmn/pgarray.h"
 #include "cmn/zsock.h"
 
 #include <stdbool.h>
@@ -39,13 +40,6 @@ typedef struct {
     int n;
 } s_claim_t;
 
-/* A growable list of uuids, rendered as a Postgres array literal. */
-typedef struct {
-    char *text;
-    size_t len, cap;
-    int count;
-} s_ids_t;
-
 typedef struct {
     s_uuid_t mid;
     char reason[200];
@@ -53,7 +47,7 @@ typedef struct {
 
 typedef struct {
     cmn_outbox_t *ob;
-    s_ids_t delivered, retry;
+    cmn_pgarray_t delivered, retry;
     s_fail_t *failed;
     int nfailed;
 } s_mark_t;
@@ -68,7 +62,7 @@ struct cmn_outbox {
     s_batch_t *batches;
     int nbatches;
     bool claiming, marking, stopped, claim_again;
-    s_ids_t delivered, retry; /* acks waiting to be written */
+    cmn_pgarray_t delivered, retry; /* acks waiting to be written */
     s_fail_t *failed;
     int nfailed, capfailed;
     uint64_t backoff_until;
@@ -116,38 +110,6 @@ cmn_outbox_put_pb(PGconn *conn, const char *dest, const char *correlation_id,
     rc = cmn_outbox_put(conn, &m);
     free(buf);
     return rc;
-}
-
-/* --- uuid lists ----------------------------------------------------- */
-
-static int
-s_ids_add(s_ids_t *ids, const char *mid)
-{
-    if (ids->len + 40 > ids->cap) {
-        size_t cap = ids->cap ? ids->cap * 2 : 4096;
-        char *t = realloc(ids->text, cap);
-        if (t == NULL)
-            return CMN_ENOMEM;
-        ids->text = t;
-        ids->cap = cap;
-    }
-    if (ids->len == 0)
-        ids->text[ids->len++] = '{';
-    else
-        ids->text[ids->len - 1] = ','; /* overwrite the closing brace */
-    memcpy(ids->text + ids->len, mid, 36);
-    ids->len += 36;
-    ids->text[ids->len++] = '}';
-    ids->text[ids->len] = '\0';
-    ids->count++;
-    return 0;
-}
-
-static void
-s_ids_release(s_ids_t *ids)
-{
-    free(ids->text);
-    memset(ids, 0, sizeof *ids);
 }
 
 static uint64_t
@@ -389,7 +351,8 @@ s_on_ack(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
         case MLPS__V1__ACK__STATUS__APPLIED:
         case MLPS__V1__ACK__STATUS__DUPLICATE:
             self->stats.acked++;
-            (void) s_ids_add(&self->delivered, it->message_id);
+            if (cmn_pgarray_add(&self->delivered, it->message_id) != 0)
+                break; /* not marked now: the lease brings it back */
             break;
         case MLPS__V1__ACK__STATUS__REJECTED:
             self->stats.failed++;
@@ -410,7 +373,8 @@ s_on_ack(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
             break;
         default:
             self->stats.retried++;
-            (void) s_ids_add(&self->retry, it->message_id);
+            if (cmn_pgarray_add(&self->retry, it->message_id) != 0)
+                break; /* not marked now: the lease brings it back */
             break;
         }
         s_batch_ack(self, it->message_id);
@@ -427,7 +391,7 @@ s_mark_work(PGconn *conn, void *arg)
     int err = 0;
     PGresult *r;
     if (m->delivered.count > 0) {
-        const char *p[1] = {m->delivered.text};
+        const char *p[1] = {cmn_pgarray_text(&m->delivered)};
         r = cmn_pg_exec(conn,
                         "UPDATE outbox SET delivered_at = clock_timestamp(), "
                         "lease_until = NULL WHERE message_id = ANY($1::uuid[])"
@@ -436,7 +400,7 @@ s_mark_work(PGconn *conn, void *arg)
         PQclear(r);
     }
     if (err == 0 && m->retry.count > 0) {
-        const char *p[1] = {m->retry.text};
+        const char *p[1] = {cmn_pgarray_text(&m->retry)};
         r = cmn_pg_exec(conn,
                         "UPDATE outbox SET lease_until = clock_timestamp() + "
                         "interval '200 milliseconds' WHERE message_id = "
@@ -464,12 +428,12 @@ s_mark_done(int status, void *arg)
     if (status != 0 && status != CMN_ECANCELED) {
         /* Not written: the rows stay leased and come back as duplicates,
          * which are acknowledged and marked then. */
-        cmn_log_warn("could not mark %d outbox rows: %s",
-                     m->delivered.count + m->retry.count + m->nfailed,
+        cmn_log_warn("could not mark %zu outbox rows: %s",
+                     m->delivered.count + m->retry.count + (size_t) m->nfailed,
                      cmn_strerror(status));
     }
-    s_ids_release(&m->delivered);
-    s_ids_release(&m->retry);
+    cmn_pgarray_release(&m->delivered);
+    cmn_pgarray_release(&m->retry);
     free(m->failed);
     free(m);
     s_maybe_mark(self);
@@ -494,8 +458,8 @@ s_maybe_mark(cmn_outbox_t *self)
     self->failed = NULL;
     self->nfailed = self->capfailed = 0;
     if (cmn_db_submit(self->db, s_mark_work, s_mark_done, m) != 0) {
-        s_ids_release(&m->delivered);
-        s_ids_release(&m->retry);
+        cmn_pgarray_release(&m->delivered);
+        cmn_pgarray_release(&m->retry);
         free(m->failed);
         free(m);
         return;
@@ -624,8 +588,8 @@ cmn_outbox_destroy(cmn_outbox_t **self_p)
         free(b->mids);
         free(b);
     }
-    s_ids_release(&self->delivered);
-    s_ids_release(&self->retry);
+    cmn_pgarray_release(&self->delivered);
+    cmn_pgarray_release(&self->retry);
     free(self->failed);
     uv_close((uv_handle_t *) &self->timer, s_on_timer_close);
 }

@@ -1,0 +1,50 @@
+/* pgarray.c - PostgreSQL array literals built element by element. */
+#include "cmn/pgarray.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+cmn_pgarray_add(cmn_pgarray_t *a, const char *s)
+{
+    size_t need = a->len + 2 * strlen(s) + 6; /* ,"...escaped..."} NUL */
+    if (need > a->cap) {
+        size_t cap = need * 2 > 256 ? need * 2 : 256;
+        char *t = realloc(a->text, cap);
+        if (t == NULL)
+            return CMN_ENOMEM;
+        a->text = t;
+        a->cap = cap;
+    }
+    char *o = a->text + a->len;
+    if (a->len == 0)
+        *o++ = '{';
+    else
+        o[-1] = ','; /* over the closing brace */
+    *o++ = '"';
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            *o++ = '\\';
+        *o++ = *s;
+    }
+    *o++ = '"';
+    *o++ = '}';
+    *o = '\0';
+    a->len = (size_t) (o - a->text);
+    a->count++;
+    return 0;
+}
+
+const char *
+cmn_pgarray_text(const cmn_pgarray_t *a)
+{
+    return a->text != NULL ? a->text : "{}";
+}
+
+void
+cmn_pgarray_release(cmn_pgarray_t *a)
+{
+    free(a->text);
+    a->text = NULL;
+    a->len = a->cap = a->count = 0;
+}
