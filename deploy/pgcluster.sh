@@ -14,11 +14,16 @@
 # test and development cluster; each service still logs in as its own role
 # with only its own grants. `stop` stops exactly the cluster in DIR.
 set -euo pipefail
+# shellcheck source=lib/mlps.sh
+. "$(dirname "$0")/lib/mlps.sh" # mlps_free_port, mlps_url, mlps_wait
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,16p' "$0" >&2; exit 2; }
+if [ -z "$cmd" ] || [ -z "$dir" ]; then
+    sed -n '2,16p' "$0" >&2
+    exit 2
+fi
 
 as_owner() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -26,19 +31,6 @@ as_owner() {
     else
         "$@"
     fi
-}
-
-free_port() {
-    local p
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 7000)) # below the ephemeral range
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    echo "pgcluster: no free port found" >&2
-    return 1
 }
 
 init() {
@@ -71,7 +63,7 @@ CONF
 start() {
     local port=${3:-}
     if [ ! -f "$dir/data/PG_VERSION" ]; then
-        [ -n "$port" ] || port=$(free_port)
+        [ -n "$port" ] || port=$(mlps_free_port 20000 7000)
         init "$port"
     fi
     dir=$(cd "$dir" && pwd)
@@ -83,10 +75,8 @@ start() {
         tail -20 "$dir/server.log" >&2
         exit 1
     fi
-    for _ in $(seq 1 100); do
-        "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$port" && break
-        sleep 0.1
-    done
+    MLPS_POLL=0.1 mlps_wait 10 "$PGBIN/pg_isready" -q -h 127.0.0.1 \
+        -p "$port" || true
     if ! "$PGBIN/psql" -qAt -h 127.0.0.1 -p "$port" -U mlps_admin -d postgres \
         -c "SELECT 1 FROM pg_database WHERE datname = 'mlps'" | grep -q 1; then
         "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U mlps_admin mlps
@@ -110,10 +100,7 @@ stop)
     fi
     ;;
 status) as_owner "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null ;;
-url)
-    port=$(cat "$dir/port")
-    echo "host=127.0.0.1 port=$port dbname=mlps user=${3:-mlps_admin}"
-    ;;
+url) mlps_url "${3:-mlps_admin}" "$dir" ;;
 *)
     sed -n '2,16p' "$0" >&2
     exit 2

@@ -20,11 +20,10 @@ cd "$ROOT"
 BIN=$(mkdir -p "${BUILD:-build}" && cd "${BUILD:-build}" && pwd)
 W=${W:-$BIN/region}
 EX=$ROOT/deploy/examples
+# shellcheck source=lib/region.sh
 . "$ROOT/deploy/lib/region.sh"
 
 say() { printf '\n== %s\n' "$*"; }
-ctl() { "$BIN/services/mlpsctl/mlpsctl" "$@"; }
-field() { sed -n "s/^$1: //p" | head -1; }
 
 "$ROOT/deploy/install-deps.sh"
 if [ ! -x "$BIN/services/mlpsctl/mlpsctl" ] || [ -n "${REBUILD:-}" ] ||
@@ -45,37 +44,19 @@ echo "intake $MLPS_INTAKE, review $MLPS_REVIEW, panel $MLPS_PANEL," \
 
 submit() { # FILE -> tracking id
     local out
-    out=$(ctl submit "$1")
+    out=$(region_ctl submit "$1")
+    # shellcheck disable=SC2001 # indents each line; ${//} cannot do the first
     echo "$out" | sed 's/^/   /' >&2
-    echo "$out" | field tracking_id
+    echo "$out" | region_field tracking_id
 }
 report() { # ID: the case as review sees it
-    ctl status "$1" | grep -E '^(state|outcome|proposed_level|level|deadline|missing|panel|liability_notice):' |
+    region_ctl status "$1" | grep -E '^(state|outcome|proposed_level|level|deadline|missing|panel|liability_notice):' |
         sed 's/^/   /'
-}
-wait_state() { # ID STATE...: until review shows one of the states
-    local id=$1 s
-    shift
-    for _ in $(seq 1 150); do
-        s=$(ctl status "$id" 2>/dev/null | field state || true)
-        for want in "$@"; do [ "$s" = "$want" ] && return 0; done
-        sleep 0.2
-    done
-    echo "region: $id did not reach ${*} (state: ${s:-none})" >&2
-    return 1
-}
-wait_panel() { # ID STATE
-    for _ in $(seq 1 150); do
-        [ "$(ctl panel show "$1" 2>/dev/null | field state || true)" = "$2" ] &&
-            return 0
-        sleep 0.2
-    done
-    return 1
 }
 
 say "1. a clean level-2 filing"
 A=$(submit "$EX/filing-level2.json")
-wait_state "$A" accepted
+region_wait_state 30 "$A" accepted
 report "$A"
 
 say "2. the same submission again (a resend changes nothing)"
@@ -84,20 +65,20 @@ A2=$(submit "$EX/filing-level2.json")
 
 say "3. a level-3 filing missing table-4 materials"
 B=$(submit "$EX/filing-level3-missing.json")
-wait_state "$B" incomplete
+region_wait_state 30 "$B" incomplete
 report "$B"
 echo "   -- the unit sends only what the letter lists:"
-ctl supplement "$B" "$EX/supplement-level3.json" | sed 's/^/   /'
-wait_state "$B" accepted
+region_ctl supplement "$B" "$EX/supplement-level3.json" | sed 's/^/   /'
+region_wait_state 30 "$B" accepted
 report "$B"
 
 say "4. a misgraded filing: C, the expert panel, the adjusted level"
 C=$(submit "$EX/filing-misgraded.json")
-wait_state "$C" panel
+region_wait_state 30 "$C" panel
 report "$C"
-wait_panel "$C" scheduled
-ctl panel show "$C" | sed 's/^/   /'
-experts=$(ctl panel show "$C" | sed -n 's/^expert: //p')
+region_wait_panel 30 "$C" scheduled
+region_ctl panel show "$C" | sed 's/^/   /'
+experts=$(region_ctl panel show "$C" | sed -n 's/^expert: //p')
 # Two of the three seated experts find the system should be level 3: that
 # is a strict majority, and the panel decides. Each speaks with their own
 # key: the panel's API knows them by it, and refuses one expert's key
@@ -105,7 +86,7 @@ experts=$(ctl panel show "$C" | sed -n 's/^expert: //p')
 e1=$(echo "$experts" | sed -n 1p)
 e2=$(echo "$experts" | sed -n 2p)
 echo "   the office's key giving expert $e1's opinion:"
-ctl panel opinion "$C" "$e1" adjust 3 "x" 2>&1 | sed 's/^/     /' || true
+region_ctl panel opinion "$C" "$e1" adjust 3 "x" 2>&1 | sed 's/^/     /' || true
 echo "   expert $e2's key giving expert $e1's opinion:"
 region_expert_ctl "$e2" panel opinion "$C" "$e1" adjust 3 "x" 2>&1 |
     sed 's/^/     /' || true
@@ -113,35 +94,35 @@ for e in "$e1" "$e2"; do
     region_expert_ctl "$e" panel opinion "$C" "$e" adjust 3 \
         "社会秩序受到严重损害，应定为第三级" | sed "s/^/   expert $e: /"
 done
-wait_panel "$C" decided
-wait_state "$C" accepted incomplete
+region_wait_panel 30 "$C" decided
+region_wait_state 30 "$C" accepted incomplete
 report "$C"
 
 say "5. a misgraded filing whose unit keeps its level"
 D=$(submit "$EX/filing-insist.json")
-wait_state "$D" panel
-ctl insist "$D" "我单位经复核坚持按第二级备案，并承担由此产生的责任。" |
+region_wait_state 30 "$D" panel
+region_ctl insist "$D" "我单位经复核坚持按第二级备案，并承担由此产生的责任。" |
     sed 's/^/   /'
-wait_state "$D" accepted incomplete
+region_wait_state 30 "$D" accepted incomplete
 report "$D"
 
 say "6. a level-4 and a level-5 filing"
 for f in filing-level4 filing-level5; do
     E=$(submit "$EX/$f.json")
-    wait_state "$E" accepted incomplete panel
+    region_wait_state 30 "$E" accepted incomplete panel
     report "$E"
 done
 
 say "7. an invalid filing (refused, nothing stored)"
 echo "   -- malformed JSON, refused by mlpsctl before sending:"
-ctl submit "$EX/filing-invalid.json" 2>&1 | sed 's/^/   /' || true
+region_ctl submit "$EX/filing-invalid.json" 2>&1 | sed 's/^/   /' || true
 echo "   -- well-formed, wrong fields, refused by intake:"
-ctl submit "$EX/filing-invalid-fields.json" 2>&1 | sed 's/^/   /' || true
+region_ctl submit "$EX/filing-invalid-fields.json" 2>&1 | sed 's/^/   /' || true
 
 say "reply letters"
 for id in "$B" "$C" "$D"; do
     echo "---- $id"
-    ctl letter "$id"
+    region_ctl letter "$id"
 done
 
 say "audit"
@@ -149,14 +130,14 @@ region_drain 30 || true
 sleep 1
 for id in "$A" "$C"; do
     echo "   $id:"
-    ctl audit events "$id" | sed 's/^/     /'
+    region_ctl audit events "$id" | sed 's/^/     /'
 done
 sleep 1 # the audit service signs the chain's head every 500 ms
-ctl audit verify
+region_ctl audit verify
 # Anyone with the public key alone can check the chain and its signed
 # checkpoints, straight from the database:
 echo "   with the public key only (mlps-audit verify):"
-"$BIN/services/audit/mlps-audit" verify --db.url="$(region_url audit_svc)" \
+"$BIN/services/audit/mlps-audit" verify --db.url="$(mlps_url audit_svc)" \
     --audit.verify-key-file="$W/keys/audit-sign.pub.pem" | sed 's/^/     /'
 
 say "done: every filing reached its final state"

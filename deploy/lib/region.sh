@@ -14,8 +14,12 @@
 # too: each expert in EXPERTS has a key (identity expert:ID), the office
 # staff one more (identity = the office code); mlpsctl uses the staff key
 # unless told otherwise (region_expert_ctl). REGION_CURVE=0 turns this off.
-set -euo pipefail
-umask 022
+#
+# The cluster, SQL and waits are deploy/lib/mlps.sh's (mlps_*): the
+# cluster lives in $W/pg, so mlps_sql reaches this region's database.
+# shellcheck shell=bash
+# shellcheck source=mlps.sh
+. "$(dirname "${BASH_SOURCE[0]}")/mlps.sh"
 
 region_ports() {
     BASE=${BASE:-7100}
@@ -35,29 +39,56 @@ region_ports() {
     fi
 }
 
+# region_ctl ARGS...: mlpsctl (as the office's staff, with CURVE).
+region_ctl() { "$BIN/services/mlpsctl/mlpsctl" "$@"; }
 # region_expert_ctl ID ARGS...: mlpsctl with expert ID's key.
 region_expert_ctl() {
     local id=$1
     shift
     if [ "${REGION_CURVE:-1}" = 1 ]; then
-        MLPS_KEY_FILE="$W/keys/expert-$id.key" \
-            "$BIN/services/mlpsctl/mlpsctl" "$@"
+        MLPS_KEY_FILE="$W/keys/expert-$id.key" region_ctl "$@"
     else
-        "$BIN/services/mlpsctl/mlpsctl" "$@"
+        region_ctl "$@"
     fi
 }
-
-region_url() { echo "host=127.0.0.1 port=$(cat "$W/pg/port") dbname=mlps user=$1"; }
-region_sql() { psql -qAtX "$(region_url mlps_admin)" -c "$1"; }
+# region_field NAME: the value of the first "NAME: value" line on stdin.
+region_field() { sed -n "s/^$1: //p" | head -1; }
+# region_state ID / region_panel_state ID: case ID's state as review / the
+# panel show it (empty when it cannot be had).
+region_state() { region_ctl status "$1" 2>/dev/null | region_field state || true; }
+region_panel_state() {
+    region_ctl panel show "$1" 2>/dev/null | region_field state || true
+}
+# region_wait_state SECONDS ID STATE...: until review shows case ID in one
+# of the STATEs; else says where it is and returns 1.
+# region_wait_panel SECONDS ID STATE: the same for the panel's view.
+region_wait_state() { region__wait region_state "$@"; }
+region_wait_panel() { region__wait region_panel_state "$@"; }
+region__wait() { # GETTER SECONDS ID STATE...
+    local get=$1 secs=$2 id=$3
+    shift 3
+    mlps_wait "$secs" region__in "$get" "$id" "$@" && return 0
+    echo "region: $id did not reach ${*} in $secs s (${get#region_}:" \
+        "$("$get" "$id" | grep . || echo none))" >&2
+    return 1
+}
+region__in() { # GETTER ID STATE...: the case is in one of the states
+    local s want
+    s=$("$1" "$2")
+    shift 2
+    for want in "$@"; do [ "$s" = "$want" ] && return 0; done
+    return 1
+}
 
 # region_start_one NAME BINARY ARGS...: starts a service, logs to $W/NAME.log
 region_start_one() {
-    local name=$1 bin=$2
+    local name=$1 bin=$2 extra
     shift 2
-    "$bin" --db.url="$(region_url "${name}_svc")" \
-        --db.admin-url="$(region_url mlps_admin)" \
+    read -ra extra <<<"${EXTRA:-}" # options, split at blanks
+    "$bin" --db.url="$(mlps_url "${name}_svc")" \
+        --db.admin-url="$(mlps_url mlps_admin)" \
         --office="${OFFICE:-110100}" ${TODAY:+--clock.today="$TODAY"} \
-        ${EXTRA:-} "$@" >>"$W/$name.log" 2>&1 &
+        "${extra[@]}" "$@" >>"$W/$name.log" 2>&1 &
     echo $! >"$W/$name.pid"
 }
 
@@ -75,12 +106,12 @@ region_keys() {
         "${OFFICE:-110100}" "$(cat "$k/panel.pub")" >"$k/offices"
     printf '%s %s\n' "${OFFICE:-110100}" "$(cat "$k/staff.pub")" \
         >"$k/panel-clients"
-    for id in $(grep -o '"id": *[0-9]*' "$(region_experts)" | grep -o '[0-9]*$'); do
+    while read -r id; do
         [ -f "$k/expert-$id.key" ] ||
             "$gen" "$k/expert-$id.key" >"$k/expert-$id.pub"
         printf 'expert:%s %s\n' "$id" "$(cat "$k/expert-$id.pub")" \
             >>"$k/panel-clients"
-    done
+    done < <(grep -o '"id": *[0-9]*' "$(region_experts)" | grep -o '[0-9]*$')
 }
 region_experts() { echo "${EXPERTS:-$ROOT/deploy/region/experts.json}"; }
 
@@ -112,11 +143,14 @@ region_panel_api_curve() {
         "--curve.inbox=false"
 }
 
+# The option helpers and REVIEW_OPTS, PANEL_OPTS print options to split at
+# blanks.
+# shellcheck disable=SC2046,SC2086
 region_start() {
     region_ports
     mkdir -p "$W"
     region_keys
-    "$ROOT/deploy/pgcluster.sh" start "$W/pg" >/dev/null
+    mlps_pg_start
     local h=tcp://127.0.0.1
     local audit="audit=$h:$P_AUDIT_IN"
     region_start_one audit "$BIN/services/audit/mlps-audit" \
@@ -137,59 +171,50 @@ region_start() {
     region_wait_up
 }
 
-# Until every API answers (a lookup of a case that does not exist).
+# Until every API answers (a lookup of a case that does not exist), or a
+# service exits (then its log's tail, and 1).
 region_wait_up() {
-    local ctl="$BIN/services/mlpsctl/mlpsctl" deadline=$((SECONDS + 60))
-    while [ $SECONDS -lt $deadline ]; do
-        local up=1 s
-        for s in intake review panel audit; do
-            kill -0 "$(cat "$W/$s.pid")" 2>/dev/null || {
-                echo "region: $s exited; see $W/$s.log" >&2
-                tail -5 "$W/$s.log" >&2
-                return 1
-            }
-        done
-        "$ctl" --timeout-ms=500 status PING >/dev/null 2>&1 || [ $? = 1 ] || up=0
-        "$ctl" --timeout-ms=500 panel show PING >/dev/null 2>&1 || [ $? = 1 ] || up=0
-        "$ctl" --timeout-ms=500 audit events PING >/dev/null 2>&1 || [ $? = 1 ] || up=0
-        [ $up = 1 ] && return 0
-        sleep 0.2
-    done
-    echo "region: services did not come up" >&2
+    local dead
+    mlps_wait 60 region__settled || {
+        echo "region: services did not come up" >&2
+        return 1
+    }
+    dead=$(region__dead) || return 0
+    echo "region: $dead exited; see $W/$dead.log" >&2
+    tail -5 "$W/$dead.log" >&2
     return 1
+}
+region__settled() { region__dead >/dev/null || region__answer; }
+region__dead() { # prints the first service not running
+    local s
+    for s in intake review panel audit; do
+        mlps_exited "$(cat "$W/$s.pid")" && { echo "$s"; return 0; }
+    done
+    return 1
+}
+region__answer() { # every API answers (0, or 1: no such case)
+    local c=(region_ctl --timeout-ms=500)
+    "${c[@]}" status PING >/dev/null 2>&1 || [ $? = 1 ] || return 1
+    "${c[@]}" panel show PING >/dev/null 2>&1 || [ $? = 1 ] || return 1
+    "${c[@]}" audit events PING >/dev/null 2>&1 || [ $? = 1 ] || return 1
 }
 
-# Until nothing is waiting in any outbox (every message delivered or failed).
-region_drain() {
-    local deadline=$((SECONDS + ${1:-60})) n
-    while [ $SECONDS -lt $deadline ]; do
-        n=$(region_sql "SELECT (SELECT count(*) FROM intake.outbox WHERE
-              delivered_at IS NULL AND failed_reason IS NULL) +
-            (SELECT count(*) FROM review.outbox WHERE delivered_at IS NULL
-              AND failed_reason IS NULL) +
-            (SELECT count(*) FROM panel.outbox WHERE delivered_at IS NULL AND
-              failed_reason IS NULL)" 2>/dev/null || echo 1)
-        [ "$n" = 0 ] && return 0
-        sleep 0.2
-    done
-    return 1
-}
+# region_drain [SECONDS]: until nothing is waiting in any outbox (every
+# message delivered or failed); default 60 s.
+region_drain() { mlps_wait_drained "${1:-60}" intake review panel; }
 
 region_stop() {
-    local s
+    local s pid
     for s in intake panel review audit; do
-        [ -f "$W/$s.pid" ] && kill -TERM "$(cat "$W/$s.pid")" 2>/dev/null || true
+        [ -f "$W/$s.pid" ] || continue
+        kill -TERM "$(cat "$W/$s.pid")" 2>/dev/null || true
     done
     for s in intake panel review audit; do
         [ -f "$W/$s.pid" ] || continue
-        local pid
         pid=$(cat "$W/$s.pid")
-        for _ in $(seq 1 100); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$pid" 2>/dev/null || true
+        MLPS_POLL=0.1 mlps_wait 10 mlps_exited "$pid" ||
+            kill -9 "$pid" 2>/dev/null || true
         rm -f "$W/$s.pid"
     done
-    "$ROOT/deploy/pgcluster.sh" stop "$W/pg" 2>/dev/null || true
+    mlps_pg_stop 2>/dev/null || true
 }

@@ -172,7 +172,7 @@ misgraded_c)
     fi
     region_expert_ctl "${seated[1]}" panel opinion "$id" "" adjust 3 "应为第三级" \
         >/dev/null || fail "an expert's key alone could not name the expert"
-    check "opinions recorded" 2 "$(region_sql "SELECT count(*) FROM panel.opinions
+    check "opinions recorded" 2 "$(mlps_sql "SELECT count(*) FROM panel.opinions
         WHERE tracking_id = '$id'")"
     wait_panel "$id" decided
     wait_state "$id" accepted
@@ -242,7 +242,7 @@ duplicate)
     out=$(ctl submit "$EX/filing-level2.json")
     check "tracking id of the resend" "$id" "$(echo "$out" | field tracking_id)"
     check duplicate yes "$(echo "$out" | field duplicate)"
-    check "filings stored" 1 "$(region_sql 'SELECT count(*) FROM intake.filings')"
+    check "filings stored" 1 "$(mlps_sql 'SELECT count(*) FROM intake.filings')"
     audit_is "$id" 2 filing.received case.decided
     ;;
 invalid)
@@ -266,8 +266,8 @@ invalid)
         'materials\[2\].kind' 'materials\[3\].sha256'; do
         echo "$out" | grep -q "^error: $f: " || fail "intake did not name $f"
     done
-    check "filings stored" 0 "$(region_sql 'SELECT count(*) FROM intake.filings')"
-    check "messages sent" 0 "$(region_sql 'SELECT count(*) FROM intake.outbox')"
+    check "filings stored" 0 "$(mlps_sql 'SELECT count(*) FROM intake.filings')"
+    check "messages sent" 0 "$(mlps_sql 'SELECT count(*) FROM intake.outbox')"
     ctl audit verify | grep -q '^audit verify: ok' || fail "audit does not verify"
     ;;
 *)
