@@ -14,42 +14,44 @@
 BIN=$(cd "$1" && pwd)
 M=${2:-50000}
 SECS=${BENCH_SECONDS:-10}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-. "$ROOT/tests/killtest/lib.sh"
+# shellcheck source=../killtest/lib.sh
+. "$(dirname "$0")/../killtest/lib.sh"
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
-W=$(tst_workdir bench)
-trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; tst_pg_stop \
+t_workdir bench
+trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; mlps_pg_stop \
       2>/dev/null || true' EXIT
-tst_pg_start
-ADMIN=$(tst_url mlps_admin)
+mlps_pg_start
+ADMIN=$(mlps_url mlps_admin)
 PORT=$(kt_free_port)
-[ "$(tst_sql 'SHOW synchronous_commit')" = on ] || exit 1
+[ "$(mlps_sql 'SHOW synchronous_commit')" = on ] ||
+    t_die "synchronous_commit is not on: the figures would not be durable"
 
 echo "bench: generating $M messages into the outbox" >&2
-"$BIN/kt_send" --db.url="$(tst_url ktsend_svc)" --db.admin-url="$ADMIN" \
+"$BIN/kt_send" --db.url="$(mlps_url ktsend_svc)" --db.admin-url="$ADMIN" \
     --kt.total="$M" --kt.batch=2000 --kt.interval-ms=1 \
     --kt.generate-only >"$W/gen.log" 2>&1
-"$BIN/kt_recv" --db.url="$(tst_url ktrecv_svc)" --db.admin-url="$ADMIN" \
+"$BIN/kt_recv" --db.url="$(mlps_url ktrecv_svc)" --db.admin-url="$ADMIN" \
     --db.pool=4 --inbox.batch=500 --inbox.concurrency=3 \
     --listen="tcp://127.0.0.1:$PORT" >"$W/recv.log" 2>&1 &
 RPID=$!
 sleep 0.5
 t0=$(date +%s.%N)
-"$BIN/kt_send" --db.url="$(tst_url ktsend_svc)" --kt.total="$M" \
+"$BIN/kt_send" --db.url="$(mlps_url ktsend_svc)" --kt.total="$M" \
     --peers="ktrecv=tcp://127.0.0.1:$PORT" --outbox.batch=1000 \
     --outbox.batches=8 >"$W/send.log" 2>&1 &
 SPID=$!
-kt_wait_drained "$M" 600 || { echo "bench: did not drain" >&2; exit 1; }
-t1=$(tst_sql "SELECT extract(epoch FROM max(applied_at)) FROM ktrecv.applied")
-read -r sent applied lost twice failed < <(kt_counts)
+kt_wait_drained "$M" 600 || t_die "bench: did not drain in 600 s"
+t1=$(mlps_sql "SELECT extract(epoch FROM max(applied_at)) FROM ktrecv.applied")
+read -r sent applied lost twice _ < <(kt_counts)
 kill -TERM $RPID $SPID
 wait $RPID $SPID || true
-[ "$applied" = "$M" ] && [ "$twice" = 0 ] || { echo "bench: wrong counts" >&2; exit 1; }
+kt_check_counts "$M" "$sent" "$applied" "$lost" "$twice" >&2
+t_done >&2 # the counts must be right for the figures to mean anything
 msgs=$(echo "$M / ($t1 - $t0)" | bc -l)
 
 echo "bench: pgbench baseline, 8 clients, ${SECS}s each" >&2
-tst_sql "CREATE TABLE IF NOT EXISTS bench_rows (id bigserial PRIMARY KEY,
+mlps_sql "CREATE TABLE IF NOT EXISTS bench_rows (id bigserial PRIMARY KEY,
         v integer NOT NULL, at timestamptz NOT NULL DEFAULT now())"
 echo 'INSERT INTO bench_rows (v) VALUES (1);' >"$W/one.sql"
 echo 'INSERT INTO bench_rows (v) SELECT g FROM generate_series(1, 100) g;' \
@@ -64,5 +66,5 @@ rows100=$(echo "$tps100 * 100" | bc -l)
 ratio=$(echo "$msgs / $rows100" | bc -l)
 printf 'bench-delivery: msgs_per_s=%.0f pgbench_tps_8c=%.0f pgbench_rows_per_s_100=%.0f ratio_to_rows=%.3f\n' \
     "$msgs" "$tps1" "$rows100" "$ratio"
-tst_pg_stop
+mlps_pg_stop
 rm -rf "$W"

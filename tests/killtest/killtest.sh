@@ -9,25 +9,25 @@
 # exactly once, counted in the receiver's schema.
 BIN=$(cd "$1" && pwd)
 N=${2:-10000}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-W=$(tst_workdir killtest)
-trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; tst_pg_stop immediate \
+t_workdir killtest
+trap 'kill -9 ${RPID:-} ${SPID:-} 2>/dev/null || true; mlps_pg_stop immediate \
       2>/dev/null || true' EXIT
 trap 'exit 143' TERM INT
-tst_pg_start
+mlps_pg_start
 PORT=$(kt_free_port)
-ADMIN=$(tst_url mlps_admin)
+ADMIN=$(mlps_url mlps_admin)
 COMMON=(--db.admin-url="$ADMIN" --outbox.lease-ms=1000 --outbox.poll-ms=50)
 
 start_recv() {
-    "$BIN/kt_recv" --db.url="$(tst_url ktrecv_svc)" "${COMMON[@]}" \
+    "$BIN/kt_recv" --db.url="$(mlps_url ktrecv_svc)" "${COMMON[@]}" \
         --listen="tcp://127.0.0.1:$PORT" >>"$W/recv.log" 2>&1 &
     RPID=$!
 }
 start_send() {
-    "$BIN/kt_send" --db.url="$(tst_url ktsend_svc)" "${COMMON[@]}" \
+    "$BIN/kt_send" --db.url="$(mlps_url ktsend_svc)" "${COMMON[@]}" \
         --peers="ktrecv=tcp://127.0.0.1:$PORT" --kt.total="$N" \
         --kt.batch=50 --kt.interval-ms=80 >>"$W/send.log" 2>&1 &
     SPID=$!
@@ -45,7 +45,7 @@ while [ $SECONDS -lt $end ]; do
     # at start-up) is restarted, as a supervisor would.
     kill -0 "$RPID" 2>/dev/null || { start_recv; restarts=$((restarts + 1)); }
     kill -0 "$SPID" 2>/dev/null || { start_send; restarts=$((restarts + 1)); }
-    generated=$(tst_sql "SELECT count(*) FROM ktsend.sent" 2>/dev/null || echo 0)
+    generated=$(mlps_sql "SELECT count(*) FROM ktsend.sent" 2>/dev/null || echo 0)
     if [ $kills_r -ge 5 ] && [ $kills_s -ge 5 ] && [ $db_restarts -ge 1 ] &&
         [ "$generated" -ge "$N" ]; then
         break
@@ -65,9 +65,9 @@ while [ $SECONDS -lt $end ]; do
         ;;
     esac
     if [ $db_restarts -eq 0 ] && [ $kills_r -ge 2 ] && [ $kills_s -ge 2 ]; then
-        tst_pg_stop immediate
+        mlps_pg_stop immediate
         sleep 1
-        tst_pg_start
+        mlps_pg_start
         db_restarts=1
     fi
 done
@@ -84,14 +84,13 @@ echo "kill-test: sent=$sent applied=$applied lost=$lost" \
     "applied_twice=$twice kills=$((kills_r + kills_s)) db_restarts=$db_restarts"
 echo "kill-test: receiver kills=$kills_r sender kills=$kills_s" \
     "self-restarts=$restarts failed=$failed drained=$drained logs=$W"
-ok=1
-[ "$drained" = 1 ] || { echo "FAIL: did not drain in time" >&2; ok=0; }
-[ "$sent" = "$N" ] && [ "$applied" = "$N" ] || { echo "FAIL: counts" >&2; ok=0; }
-[ "$lost" = 0 ] && [ "$twice" = 0 ] && [ "$failed" = 0 ] || ok=0
-[ $kills_r -ge 5 ] && [ $kills_s -ge 5 ] && [ $db_restarts -ge 1 ] || {
-    echo "FAIL: not enough kills" >&2
-    ok=0
-}
-tst_sanitizer_clean || ok=0
-[ $ok = 1 ] && { tst_pg_stop; rm -rf "$W/pg"; }
-[ $ok = 1 ]
+t_expect "drained in time" "$drained" 1
+kt_check_counts "$N" "$sent" "$applied" "$lost" "$twice"
+t_expect "failed for good" "$failed" 0
+t_true "receiver killed at least 5 times" [ $kills_r -ge 5 ]
+t_true "sender killed at least 5 times" [ $kills_s -ge 5 ]
+t_true "PostgreSQL crashed and restarted" [ $db_restarts -ge 1 ]
+t_true "no sanitizer report" mlps_sanitizer_clean
+t_done
+mlps_pg_stop
+rm -rf "$W/pg"

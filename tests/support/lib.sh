@@ -1,69 +1,126 @@
-# lib.sh - helpers every shell test shares (sourced, usually by a suite's
-# own lib.sh, e.g. tests/killtest/lib.sh, services/audit/tests/lib.sh).
-# Needs: BIN (a build dir two levels below the build tree, e.g.
-# build/tests/killtest), ROOT (project root); W (the work dir) once set.
-set -euo pipefail
-umask 022
+# lib.sh - the shell tests' layer over deploy/lib/mlps.sh (sourced): work
+# dirs and the one assertion vocabulary every shell test speaks (t_*).
+#
+# Needs: BIN (a dir inside the build tree). A check prints "ok: NAME" on
+# stdout or "FAIL: NAME: why" on stderr, counts, and the script goes on;
+# t_done ends the checks, t_die stops at once. Every check returns 0, so a
+# failed one never trips `set -e`.
+# shellcheck shell=bash
+# shellcheck source=../../deploy/lib/mlps.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../deploy/lib/mlps.sh"
 
-# tst_workdir NAME: a fresh work dir build/tmp/NAME-PID, readable by the
-# cluster's user. Prints its absolute path.
-tst_workdir() {
-    local w="$BIN/../../tmp/$1-$$"
-    rm -rf "$w"
-    mkdir -p "$w"
-    (cd "$w" && pwd)
+T_PASSED=0 T_FAILED=0
+
+# t_workdir NAME: sets W to a fresh work dir, BUILD/tmp/NAME-PID in the
+# build tree that holds BIN (readable by the cluster's user), and T_NAME,
+# the name t_done and t_die report under, to NAME unless it is set.
+t_workdir() {
+    local d
+    d=$(cd "$BIN" && pwd)
+    while [ ! -f "$d/CMakeCache.txt" ]; do
+        [ "$d" != / ] || {
+            echo "t_workdir: BIN '$BIN' is not inside a build tree" >&2
+            exit 2
+        }
+        d=$(dirname "$d")
+    done
+    W="$d/tmp/$1-$$"
+    rm -rf "$W"
+    mkdir -p "$W"
+    T_NAME=${T_NAME:-$1}
 }
 
-# tst_free_port LOW SPAN [TAKEN...]: a port in LOW .. LOW+SPAN-1 nothing
-# listens on, none of TAKEN. Each suite has its own range, disjoint from the
-# others' (tests run in parallel) and below the kernel's ephemeral range.
-tst_free_port() {
-    local low=$1 span=$2 p
+# t_wait_generated SCHEMA N SECONDS: until a tst_gen sender's SCHEMA.sent
+# holds N rows and its outbox is drained (mlps_drained_sql).
+t_wait_generated() {
+    mlps_wait_sql "$3" "SELECT (SELECT count(*) FROM $1.sent) = $2 AND
+        $(mlps_drained_sql "$1")"
+}
+
+# --- checks ----------------------------------------------------------------
+
+# t_pass NAME / t_fail NAME: a check that passed / failed.
+t_pass() {
+    T_PASSED=$((T_PASSED + 1))
+    echo "ok: $1"
+}
+t_fail() {
+    T_FAILED=$((T_FAILED + 1))
+    echo "FAIL: $1" >&2
+}
+# t_expect NAME GOT WANT: GOT is exactly WANT.
+t_expect() {
+    if [ "$2" = "$3" ]; then
+        case $2 in *$'\n'*) t_pass "$1" ;; *) t_pass "$1 = $2" ;; esac
+    else
+        t_fail "$1: got [$2], want [$3]"
+    fi
+}
+# t_has NAME TEXT NEEDLE / t_hasnt NAME TEXT NEEDLE: TEXT holds NEEDLE /
+# does not.
+t_has() { case $2 in *"$3"*) t_pass "$1" ;; *) t_fail "$1: [$2] lacks [$3]" ;; esac; }
+t_hasnt() { case $2 in *"$3"*) t_fail "$1: [$2] has [$3]" ;; *) t_pass "$1" ;; esac; }
+# t_like NAME TEXT PATTERN: TEXT matches the glob PATTERN as a whole.
+t_like() {
+    # shellcheck disable=SC2053 # PATTERN is a glob on purpose
+    if [[ $2 == $3 ]]; then t_pass "$1"; else t_fail "$1: [$2] is not [$3]"; fi
+}
+# t_true NAME CMD...: CMD succeeds (its output goes where it would).
+t_true() {
+    local name=$1 rc=0
+    shift
+    "$@" || rc=$?
+    if [ $rc = 0 ]; then t_pass "$name"; else t_fail "$name: exit status $rc"; fi
+}
+# t_refused NAME NEEDLE CMD...: CMD fails, and its output (stdout and
+# stderr together) holds NEEDLE.
+t_refused() {
+    local name=$1 needle=$2 out rc=0
     shift 2
-    for _ in $(seq 1 200); do
-        p=$((low + RANDOM % span))
-        case " $* " in *" $p "*) continue ;; esac
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
+    out=$("$@" 2>&1) || rc=$?
+    if [ $rc = 0 ]; then
+        t_fail "$name: succeeded (it should be refused): [$out]"
+    else
+        t_has "$name" "$out" "$needle"
+    fi
+}
+# t_eventually NAME SECONDS CMD...: CMD succeeds within SECONDS (mlps_wait).
+t_eventually() {
+    local name=$1 secs=$2
+    shift 2
+    if mlps_wait "$secs" "$@"; then
+        t_pass "$name"
+    else
+        t_fail "$name: not within $secs s"
+    fi
 }
 
-# The private cluster in $W/pg (deploy/pgcluster.sh); tst_pg_stop [MODE]
-# (fast, or immediate for a crash).
-tst_pg_start() { "$ROOT/deploy/pgcluster.sh" start "$W/pg" >/dev/null; }
-tst_pg_stop() { "$ROOT/deploy/pgcluster.sh" stop "$W/pg" "${1:-fast}"; }
-# tst_url USER: the cluster's connection string as USER.
-tst_url() { echo "host=127.0.0.1 port=$(cat "$W/pg/port") dbname=mlps user=$1"; }
-# tst_sql SQL: runs SQL as the admin; prints rows unaligned, fields by '|'.
-tst_sql() { psql -qAtX -v ON_ERROR_STOP=1 "$(tst_url mlps_admin)" -c "$1"; }
+# --- the end ---------------------------------------------------------------
 
-# tst_wait_drained SCHEMA N SECONDS [POLL]: until SCHEMA.sent holds N rows
-# and every row of SCHEMA.outbox is acknowledged (delivered or failed).
-tst_wait_drained() {
-    local schema=$1 n=$2 deadline=$((SECONDS + $3)) poll=${4:-0.3} out
-    while [ $SECONDS -lt $deadline ]; do
-        out=$(tst_sql "SELECT (SELECT count(*) FROM $schema.sent) = $n AND
-              NOT EXISTS (SELECT 1 FROM $schema.outbox WHERE delivered_at IS
-              NULL AND failed_reason IS NULL)" 2>/dev/null || true)
-        [ "$out" = t ] && return 0
-        sleep "$poll"
-    done
-    return 1
+# t_done: exits 1 if any check failed, printing how many and the tails of
+# the service logs ($W/*.log); else prints how many passed and returns.
+t_done() {
+    local n=$((T_PASSED + T_FAILED))
+    if [ "$T_FAILED" -gt 0 ]; then
+        t__tails
+        echo "${T_NAME:-$0}: $T_FAILED of $n checks failed; logs in $W" >&2
+        exit 1
+    fi
+    echo "${T_NAME:-$0}: passed ($n checks)"
 }
-
-# tst_sanitizer_clean [LOG...]: fails (returns 1, prints the logs' names
-# and the first reports) when a log holds a report of any sanitizer
-# (AddressSanitizer, LeakSanitizer, UndefinedBehaviorSanitizer, ...) or a
-# UBSan "runtime error:". Default: every $W/*.log.
-tst_sanitizer_clean() {
-    local re='Sanitizer|runtime error:' bad
-    [ $# -gt 0 ] || set -- "$W"/*.log
-    mapfile -t bad < <(grep -lE "$re" "$@" 2>/dev/null || true)
-    [ ${#bad[@]} -eq 0 ] && return 0
-    echo "FAIL: a sanitizer reported a problem in: ${bad[*]}" >&2
-    grep -hE -A12 "$re" "${bad[@]}" | head -40 >&2 || true
-    return 1
+# t_die MESSAGE: stops the test now (exit 1), printing MESSAGE and the tails
+# of the service logs.
+t_die() {
+    echo "FAIL: $*" >&2
+    t__tails
+    echo "${T_NAME:-$0}: stopped; logs in ${W:-(none yet)}" >&2
+    exit 1
+}
+t__tails() {
+    local f
+    for f in "${W:-/nonexistent}"/*.log; do
+        [ -f "$f" ] || continue
+        echo "--- $(basename "$f") (last lines)" >&2
+        tail -15 "$f" >&2 || true
+    done
 }

@@ -1,10 +1,12 @@
-# lib.sh - helpers for the audit service's shell tests (sourced): the
-# generic ones from tests/support/lib.sh (tst_*) and the audit tests' own.
-# Needs: BIN (dir with mlps-audit, aud_emit, aud_call), ROOT (project root).
+# lib.sh - the audit service's shell test helpers (aud_*) on top of
+# tests/support/lib.sh (sourced). Needs: BIN (dir with mlps-audit, aud_emit,
+# aud_call).
+# shellcheck shell=bash
+# shellcheck source=../../../tests/support/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../../tests/support/lib.sh"
 
 # This suite's ports: 27000-30499.
-aud_free_port() { tst_free_port 27000 3500 "$@"; }
+aud_free_port() { mlps_free_port 27000 3500 "$@"; }
 
 # aud_start_audit LOG [OPTION...]: starts mlps-audit (as audit_svc,
 # migrating as the admin) on a free inbox port and a free API port and
@@ -16,16 +18,13 @@ aud_start_audit() {
     for _ in 1 2 3 4 5; do
         AUD_PORT=$(aud_free_port)
         AUD_API="tcp://127.0.0.1:$(aud_free_port "$AUD_PORT")"
-        "$BIN/mlps-audit" --db.url="$(tst_url audit_svc)" \
-            --db.admin-url="$(tst_url mlps_admin)" \
+        "$BIN/mlps-audit" --db.url="$(mlps_url audit_svc)" \
+            --db.admin-url="$(mlps_url mlps_admin)" \
             --listen="tcp://127.0.0.1:$AUD_PORT" --api="$AUD_API" "$@" \
             >"$log" 2>&1 &
         AUD_PID=$!
-        for _ in $(seq 1 300); do
-            grep -q 'msg="started"' "$log" && return 0
-            kill -0 "$AUD_PID" 2>/dev/null || break
-            sleep 0.1
-        done
+        MLPS_POLL=0.1 mlps_wait 30 aud__settled "$log" || true
+        grep -qs 'msg="started"' "$log" && return 0
         kill -9 "$AUD_PID" 2>/dev/null || true
         wait "$AUD_PID" 2>/dev/null || true
         echo "mlps-audit did not start: $(tail -1 "$log")" >&2
@@ -33,16 +32,19 @@ aud_start_audit() {
     return 1
 }
 
+# aud__settled LOG: succeeds once mlps-audit has logged its start or exited.
+aud__settled() { grep -qs 'msg="started"' "$1" || mlps_exited "$AUD_PID"; }
+
 # aud_wait_drained N SECONDS: until N events were made and every outbox row
 # was acknowledged (applied or refused for good).
-aud_wait_drained() { tst_wait_drained audemit "$1" "$2" 0.3; }
+aud_wait_drained() { MLPS_POLL=0.3 t_wait_generated audemit "$1" "$2"; }
 
 # Prints "records seq_ok delivered in_chain missing extra refused":
 # records in the chain; 1 if seq is exactly 1..records; outbox rows
 # acknowledged as applied; of those, how many are in the chain (by event
 # id); how many are not; chain records no sender made; rows refused.
 aud_counts() {
-    tst_sql "SELECT (SELECT count(*) FROM audit.chain),
+    mlps_sql "SELECT (SELECT count(*) FROM audit.chain),
         (SELECT (count(*) = coalesce(max(seq), 0) AND
                  count(DISTINCT seq) = count(*))::int FROM audit.chain),
         (SELECT count(*) FROM audemit.outbox WHERE failed_reason IS NULL),
@@ -58,7 +60,7 @@ aud_counts() {
 }
 
 # The subcommand, as audit_svc. Prints its line; returns its exit code.
-aud_verify_cmd() { "$BIN/mlps-audit" verify --db.url="$(tst_url audit_svc)"; }
+aud_verify_cmd() { "$BIN/mlps-audit" verify --db.url="$(mlps_url audit_svc)"; }
 
 # Counts a replica's "inbox stats" field from its log (0 if absent).
 aud_stat() {
