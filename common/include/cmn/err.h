@@ -1,6 +1,8 @@
 /* err.h - error codes shared by every mlps module.
  * Functions return 0 or a negative CMN_E* code; cmn_strerror() explains one
- * and cmn_err_name() names it, as libuv does. */
+ * and cmn_err_name() names it, as libuv does. Negative errno values first,
+ * then the runtime's own codes from -1001, then the domain library's
+ * (common/domain/, dom_*) from -2001. */
 #ifndef CMN_ERR_H
 #define CMN_ERR_H
 
@@ -27,7 +29,8 @@
     X(EREJECT, -1003, "rejected")                      \
     X(ECONFIG, -1004, "bad configuration")             \
     X(EZMQ, -1005, "messaging error")                  \
-    X(ESTALE, -1006, "out of order")
+    X(ESTALE, -1006, "out of order")                   \
+    X(ECALENDAR, -2001, "date outside the working-day calendar")
 
 enum {
 #define CMN_ERR_ENUM(name, val, text) CMN_##name = (val),
