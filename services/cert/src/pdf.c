@@ -7,6 +7,7 @@
 #include "qr.h"
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -355,4 +356,12 @@ crt_pdf_payload(const uint8_t *pdf, size_t len, char *out, size_t cap)
         return 0;
     }
     return CMN_ENOENT;
+}
+
+void
+crt_pdf_shutdown(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }

@@ -211,6 +211,7 @@ s_pdf(int argc, char **argv)
         return s_fail("pdf", why);
     int rc = s_write_file(argv[1], pdf, len);
     free(pdf);
+    crt_pdf_shutdown();
     return rc;
 }
 

@@ -41,4 +41,9 @@ int crt_pdf_render(const crt_content_t *c, const char *payload,
 int crt_pdf_payload(const uint8_t *pdf, size_t len, char *out,
                     size_t cap) CMN_MUST_CHECK;
 
+/* Drops the font caches Pango, Cairo and fontconfig keep for the life of
+ * the process, so that a leak checker at exit sees none. Only at the end,
+ * when no thread renders and nothing else in the process uses them. */
+void crt_pdf_shutdown(void);
+
 #endif /* CRT_PDF_H */
