@@ -188,6 +188,38 @@ s_read_file(const char *path, char *why, size_t whylen)
     return bio;
 }
 
+/* Block number block of path: its key, if it has one, into ring. */
+static int
+s_add_block(crt_keyring_t *ring, size_t max, const char *path, int block,
+            const char *name, const char *header, const uint8_t *data, long len,
+            char *why, size_t whylen)
+{
+    char where[300];
+    crt_key_t *k = NULL;
+    snprintf(where, sizeof where, "\"%s\" block %d", path, block);
+    int err = s_block_key(name, header, data, len, where, &k, why, whylen);
+    if (err != 0 || k == NULL)
+        return err;
+    if (ring->count == max) {
+        if (max == 1)
+            crt__why(why, whylen,
+                     "%s: a second key (a key file holds one; a keyring may "
+                     "hold several)",
+                     where);
+        else
+            crt__why(why, whylen, "%s: more than %zu keys", where, max);
+        err = CMN_EINVAL;
+    } else if (crt_keyring_find(ring, k->id) != NULL) {
+        crt__why(why, whylen, "%s: key id %s appears twice", where, k->id);
+        err = CMN_EINVAL;
+    }
+    if (err == 0)
+        ring->keys[ring->count++] = k;
+    else
+        crt_key_free(&k);
+    return err;
+}
+
 /* Reads every key of path into ring; at most max keys. */
 static int
 s_load(const char *path, crt_keyring_t *ring, size_t max, char *why,
@@ -195,42 +227,30 @@ s_load(const char *path, crt_keyring_t *ring, size_t max, char *why,
 {
     BIO *bio = s_read_file(path, why, whylen);
     int err = bio != NULL ? 0 : CMN_EINVAL;
-    char *name = NULL, *header = NULL;
-    uint8_t *data = NULL;
-    long len = 0;
-    for (int block = 1;
-         err == 0 && PEM_read_bio(bio, &name, &header, &data, &len) == 1;
-         block++) {
-        char where[300];
-        crt_key_t *k = NULL;
-        snprintf(where, sizeof where, "\"%s\" block %d", path, block);
-        err = s_block_key(name, header, data, len, where, &k, why, whylen);
-        if (err == 0 && k != NULL && ring->count == max) {
-            if (max == 1)
-                crt__why(why, whylen,
-                         "%s: a second key (a key file holds "
-                         "one; a keyring may hold several)",
-                         where);
-            else
-                crt__why(why, whylen, "%s: more than %zu keys", where, max);
-            err = CMN_EINVAL;
-        } else if (err == 0 && k != NULL &&
-                   crt_keyring_find(ring, k->id) != NULL) {
-            crt__why(why, whylen, "%s: key id %s appears twice", where, k->id);
-            err = CMN_EINVAL;
+    for (int block = 1; err == 0; block++) {
+        char *name = NULL, *header = NULL;
+        uint8_t *data = NULL;
+        long len = 0;
+        ERR_clear_error(); /* a key read well can leave errors behind */
+        if (PEM_read_bio(bio, &name, &header, &data, &len) != 1) {
+            unsigned long e = ERR_peek_last_error();
+            if (e != 0 && (ERR_GET_LIB(e) != ERR_LIB_PEM ||
+                           ERR_GET_REASON(e) != PEM_R_NO_START_LINE)) {
+                crt__why(why, whylen, "\"%s\" block %d: not valid PEM", path,
+                         block);
+                err = CMN_EINVAL;
+            }
+            break; /* else: no more blocks */
         }
-        if (err == 0 && k != NULL)
-            ring->keys[ring->count++] = k;
-        else
-            crt_key_free(&k);
+        err = s_add_block(ring, max, path, block, name, header, data, len, why,
+                          whylen);
         OPENSSL_free(name), OPENSSL_free(header), OPENSSL_free(data);
-        name = header = NULL, data = NULL;
     }
     if (err == 0 && ring->count == 0) {
         crt__why(why, whylen, "\"%s\": no PEM key in it", path);
         err = CMN_EINVAL;
     }
-    ERR_clear_error(); /* the end of the blocks is an error too */
+    ERR_clear_error();
     BIO_free(bio);
     return err;
 }

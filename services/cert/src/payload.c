@@ -74,61 +74,71 @@ crt_payload_format(const crt_content_t *c, const uint8_t digest[CRT_DIGEST_LEN],
     return (int) len;
 }
 
+/* A field's part: its value v[0..n) (decoded for S_B64) set into c. */
+static int
+s_take_field(const s_part_t *p, const char *v, size_t n, crt_content_t *c,
+             char *why, size_t whylen)
+{
+    char text[CRT_NAME_MAX + 2]; /* one more byte to see "too long" */
+    char inner[160] = "";
+    int got;
+    if (p->enc == S_B64 && n > (CRT_NAME_MAX * 4 + 2) / 3) {
+        crt__why(why, whylen,
+                 "part \"%s\": %s: is longer than %d bytes of UTF-8", p->tag,
+                 p->field, CRT_NAME_MAX);
+        return CMN_EPROTO;
+    }
+    if (p->enc == S_PLAIN) {
+        got = n < sizeof text ? (int) n : (int) sizeof text - 1;
+        memcpy(text, v, (size_t) got);
+    } else {
+        got = crt__b64url_decode(v, n, (uint8_t *) text, sizeof text - 1);
+    }
+    if (got < 0) {
+        crt__why(why, whylen, "part \"%s\": not base64url", p->tag);
+        return CMN_EPROTO;
+    }
+    text[got] = '\0';
+    if (memchr(text, '\0', (size_t) got) != NULL) {
+        crt__why(why, whylen, "part \"%s\": %s: contains a NUL", p->tag,
+                 p->field);
+        return CMN_EPROTO;
+    }
+    if (crt_content_set(c, p->field, text, inner, sizeof inner) != 0) {
+        crt__why(why, whylen, "part \"%s\": %s", p->tag, inner);
+        return CMN_EPROTO;
+    }
+    return 0;
+}
+
+/* The digest's or the signature's part into out (its fixed length). */
+static int
+s_take_bytes(const s_part_t *p, const char *v, size_t n, uint8_t *out,
+             char *why, size_t whylen)
+{
+    uint8_t raw[CRT_SIGNATURE_LEN + 1];
+    size_t want = p->enc == S_HASH ? CRT_DIGEST_LEN : CRT_SIGNATURE_LEN;
+    if (crt__b64url_decode(v, n, raw, sizeof raw) != (int) want) {
+        crt__why(why, whylen,
+                 "part \"%s\": expected %zu bytes in base64url (%zu "
+                 "characters)",
+                 p->tag, want, (want * 4 + 2) / 3);
+        return CMN_EPROTO;
+    }
+    memcpy(out, raw, want);
+    return 0;
+}
+
 /* Decodes one part's value v[0..n) into c, digest or sig. */
 static int
 s_take(const s_part_t *p, const char *v, size_t n, crt_content_t *c,
        uint8_t *digest, uint8_t *sig, char *why, size_t whylen)
 {
-    char text[CRT_NAME_MAX + 2]; /* one more byte to see "too long" */
-    uint8_t raw[CRT_SIGNATURE_LEN + 1];
-    size_t want = p->enc == S_HASH ? CRT_DIGEST_LEN : CRT_SIGNATURE_LEN;
-    int got;
-    if (p->enc == S_B64 && n > (CRT_NAME_MAX * 4 + 2) / 3) {
-        crt__why(why, whylen,
-                 "part \"%s\": %s: is longer than %d bytes of "
-                 "UTF-8",
-                 p->tag, p->field, CRT_NAME_MAX);
-        return CMN_EPROTO;
-    }
-    switch (p->enc) {
-    case S_PLAIN:
-    case S_B64:
-        got = p->enc == S_PLAIN
-                  ? (n < sizeof text ? (int) n : (int) sizeof text - 1)
-                  : crt__b64url_decode(v, n, (uint8_t *) text, sizeof text - 1);
-        if (got < 0) {
-            crt__why(why, whylen, "part \"%s\": not base64url", p->tag);
-            return CMN_EPROTO;
-        }
-        if (p->enc == S_PLAIN)
-            memcpy(text, v, (size_t) got);
-        text[got] = '\0';
-        if (memchr(text, '\0', (size_t) got) != NULL) {
-            crt__why(why, whylen, "part \"%s\": %s: contains a NUL", p->tag,
-                     p->field);
-            return CMN_EPROTO;
-        }
-        if (crt_content_set(c, p->field, text, why, whylen) != 0) {
-            char inner[160];
-            crt__why(inner, sizeof inner, "%s", why != NULL ? why : "");
-            crt__why(why, whylen, "part \"%s\": %s", p->tag, inner);
-            return CMN_EPROTO;
-        }
-        return 0;
-    case S_HASH:
-    case S_SIG:
-        got = crt__b64url_decode(v, n, raw, sizeof raw);
-        if (got != (int) want) {
-            crt__why(why, whylen,
-                     "part \"%s\": expected %zu bytes in base64url (%zu "
-                     "characters)",
-                     p->tag, want, (want * 4 + 2) / 3);
-            return CMN_EPROTO;
-        }
-        memcpy(p->enc == S_HASH ? digest : sig, raw, want);
-        return 0;
-    }
-    return CMN_EPROTO; /* not reached */
+    if (p->enc == S_HASH)
+        return s_take_bytes(p, v, n, digest, why, whylen);
+    if (p->enc == S_SIG)
+        return s_take_bytes(p, v, n, sig, why, whylen);
+    return s_take_field(p, v, n, c, why, whylen);
 }
 
 static int

@@ -387,6 +387,14 @@ s_key_refusals(void **state)
     s_refused(two, 0, "block 2: a second key");
     snprintf(two, sizeof two, "%s%s", CRT_TEST_ED_PEM, CRT_TEST_ED_PEM);
     s_refused(two, 1, "key id " CRT_TEST_ED_ID " appears twice");
+    snprintf(two, sizeof two,
+             "%s-----BEGIN PUBLIC KEY-----\nMCow!!!!\n-----END PUBLIC "
+             "KEY-----\n",
+             CRT_TEST_ED_PEM);
+    s_refused(two, 1, "block 2: not valid PEM");
+    snprintf(two, sizeof two, "%s-----BEGIN PUBLIC KEY-----\nMCowBQYDK2Vw\n",
+             CRT_TEST_ED_PEM);
+    s_refused(two, 1, "block 2: not valid PEM");
 
     const char *path = crt_test_path(6, "bad.pem");
     crt_test_genkey(path, "EC", 1, "w");
