@@ -116,17 +116,20 @@ cmn_svc_every(cmn_svc_t *svc, uint64_t first_ms, uint64_t every_ms,
     return 0;
 }
 
-void
-cmn_svc_today(const cmn_svc_conf_t *conf, char out[11])
+dom_date_t
+cmn_svc_today(const cmn_svc_conf_t *conf)
 {
-    if (conf->today != NULL && conf->today[0] != '\0') {
-        snprintf(out, 11, "%s", conf->today);
-        return;
-    }
+    dom_date_t d;
+    if (conf->today != NULL && conf->today[0] != '\0' &&
+        dom_date_parse(conf->today, &d) == 0)
+        return d;
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm); /* TZ was set from clock.tz at start */
-    strftime(out, 11, "%Y-%m-%d", &tm);
+    if (dom_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &d) !=
+        0)
+        d = DOM_DATE_NEVER; /* outside 0001..9999: never on a real clock */
+    return d;
 }
 
 void
@@ -519,9 +522,8 @@ cmn_svc_main(const cmn_svc_def_t *def, const cmn_cfg_opt_t *opts, void *conf,
         return 2;
     }
     cmn_log_init(def->name, (cmn_log_level_t) level);
-    if (base->today[0] != '\0' &&
-        (strlen(base->today) != 10 || base->today[4] != '-' ||
-         base->today[7] != '-')) {
+    dom_date_t pinned;
+    if (base->today[0] != '\0' && dom_date_parse(base->today, &pinned) != 0) {
         cmn_log_error("\"clock.today\" must be a date YYYY-MM-DD");
         cmn_cfg_release(opts, conf);
         return 2;

@@ -158,7 +158,7 @@ region_start() {
     region_start_one review "$BIN/services/review/mlps-review" \
         --listen="$h:$P_REVIEW_IN" --api="$h:$P_REVIEW_API" \
         --peers="panel=$h:$P_PANEL_IN;$audit" \
-        --review.calendar="$ROOT/services/review/calendar/cn-2026.txt" \
+        --review.calendar="$ROOT/common/domain/calendar/cn-2026.txt" \
         $(region_review_curve) ${REVIEW_OPTS:-}
     region_start_one panel "$BIN/services/panel/mlps-panel" \
         --listen="$h:$P_PANEL_IN" --api="$h:$P_PANEL_API" \

@@ -195,7 +195,7 @@ no_quorum)
         region_start_one review "$BIN/services/review/mlps-review" \
             --listen="tcp://127.0.0.1:$P_REVIEW_IN" --api="$MLPS_REVIEW" \
             --peers="panel=tcp://127.0.0.1:$P_PANEL_IN;audit=tcp://127.0.0.1:$P_AUDIT_IN" \
-            --review.calendar="$ROOT/services/review/calendar/cn-2026.txt" \
+            --review.calendar="$ROOT/common/domain/calendar/cn-2026.txt" \
             --review.watch-ms=200 $(region_review_curve)
     }
     warned() { region_ctl audit events "$id" 2>/dev/null | grep -q "action=deadline.warning"; }

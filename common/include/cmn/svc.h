@@ -15,6 +15,7 @@
 #include "cmn/inbox.h"
 #include "cmn/migrate.h"
 #include "cmn/outbox.h"
+#include "dom/date.h"
 
 #include <stddef.h>
 #include <uv.h>
@@ -147,9 +148,9 @@ int cmn_svc_every(cmn_svc_t *svc, uint64_t first_ms, uint64_t every_ms,
 /* Tells every dispatcher that rows were committed. */
 void cmn_svc_kick(cmn_svc_t *svc);
 
-/* The office's date today, YYYY-MM-DD, into out[11]: clock.today when set,
- * else the local date in clock.tz. Any thread. */
-void cmn_svc_today(const cmn_svc_conf_t *conf, char out[11]);
+/* The office's date today: clock.today when set (checked at start), else
+ * the local date in clock.tz. Any thread. */
+dom_date_t cmn_svc_today(const cmn_svc_conf_t *conf);
 
 /* Begins a graceful stop, as SIGTERM does. */
 void cmn_svc_stop(cmn_svc_t *svc);

@@ -8,17 +8,14 @@ TOOL=$1
 BIN=$(cd "$(dirname "$TOOL")" && pwd)
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$ROOT/tests/support/lib.sh"
-W=$(tst_workdir crt-tool)
+t_workdir crt-tool
 trap 'rm -rf "$W"' EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
 # expect_rc N CMD...: runs CMD, output to $W/out, and checks its exit code.
 expect_rc() {
     local want=$1 rc=0
     shift
     "$@" >"$W/out" 2>&1 || rc=$?
-    [ "$rc" = "$want" ] || { cat "$W/out" >&2; fail "$* exited $rc, not $want"; }
+    [ "$rc" = "$want" ] || { cat "$W/out" >&2; t_die "$* exited $rc, not $want"; }
 }
 
 FIELDS=(number=11010843001-30001 organ=110108
@@ -32,58 +29,58 @@ for alg in ed25519 sm2; do
     openssl pkey -in "$key" -pubout -out "$pub"
     # the key id is SHA-256 of the DER SubjectPublicKeyInfo, 8 bytes
     want=$(openssl pkey -in "$key" -pubout -outform DER | sha256sum | cut -c1-16)
-    [ "$("$TOOL" keyid "$key")" = "$want $alg private" ] || fail "$alg key id"
-    [ "$("$TOOL" keyid "$pub")" = "$want $alg public" ] || fail "$alg pub id"
+    [ "$("$TOOL" keyid "$key")" = "$want $alg private" ] || t_die "$alg key id"
+    [ "$("$TOOL" keyid "$pub")" = "$want $alg public" ] || t_die "$alg pub id"
 
     payload=$("$TOOL" sign "$key" "${FIELDS[@]}")
     expect_rc 0 "$TOOL" verify "$pub" "$payload"
-    grep -qx "status=valid" "$W/out" || fail "$alg verify"
-    grep -qx "unit_name=北京市海淀区某某科技有限公司" "$W/out" || fail "$alg fields"
+    grep -qx "status=valid" "$W/out" || t_die "$alg verify"
+    grep -qx "unit_name=北京市海淀区某某科技有限公司" "$W/out" || t_die "$alg fields"
 
     # the parts, checked by openssl alone
     mkdir -p "$W/$alg"
     "$TOOL" parts "$payload" "$W/$alg"
     if [ $alg = ed25519 ]; then
         openssl dgst -sha256 -binary "$W/$alg/text" | cmp -s - "$W/$alg/digest" ||
-            fail "ed25519 digest is not SHA-256 of the canonical text"
+            t_die "ed25519 digest is not SHA-256 of the canonical text"
         openssl pkeyutl -verify -pubin -inkey "$pub" -rawin \
             -in "$W/$alg/digest" -sigfile "$W/$alg/sig" >"$W/out" 2>&1 ||
-            { cat "$W/out"; fail "openssl does not verify the ed25519 signature"; }
+            { cat "$W/out"; t_die "openssl does not verify the ed25519 signature"; }
     else
         openssl dgst -sm3 -binary "$W/$alg/text" | cmp -s - "$W/$alg/digest" ||
-            fail "sm2 digest is not SM3 of the canonical text"
+            t_die "sm2 digest is not SM3 of the canonical text"
         openssl pkeyutl -verify -pubin -inkey "$pub" -rawin -digest sm3 \
             -pkeyopt distid:1234567812345678 -in "$W/$alg/digest" \
             -sigfile "$W/$alg/sig" >"$W/out" 2>&1 ||
-            { cat "$W/out"; fail "openssl does not verify the sm2 signature"; }
+            { cat "$W/out"; t_die "openssl does not verify the sm2 signature"; }
         # with another user id, openssl refuses it
         if openssl pkeyutl -verify -pubin -inkey "$pub" -rawin -digest sm3 \
             -pkeyopt distid:1234567812345679 -in "$W/$alg/digest" \
             -sigfile "$W/$alg/sig" >/dev/null 2>&1; then
-            fail "openssl verified the sm2 signature with another user id"
+            t_die "openssl verified the sm2 signature with another user id"
         fi
     fi
-    ok "$alg: key id, signature and digest agree with openssl"
+    t_pass "$alg: key id, signature and digest agree with openssl"
 
     # tampered: a field, the signature
     bad=${payload/;l=3;/;l=4;}
     expect_rc 2 "$TOOL" verify "$pub" "$bad"
-    grep -q "^reason=altered field" "$W/out" || fail "$alg altered field"
+    grep -q "^reason=altered field" "$W/out" || t_die "$alg altered field"
     expect_rc 2 "$TOOL" verify "$pub" "${payload%?????}AAAAA"
     grep -qE "^reason=(bad signature|malformed payload)" "$W/out" ||
-        fail "$alg bad signature"
+        t_die "$alg bad signature"
 done
 
 # SM2 with a user id of our own: openssl agrees with it, the default refuses
 payload=$("$TOOL" --sm2-id mlps-beijing sign "$W/sm2.pem" "${FIELDS[@]}")
 expect_rc 2 "$TOOL" verify "$W/sm2.pub.pem" "$payload"
-grep -q "^reason=bad signature" "$W/out" || fail "sm2 default id accepted"
+grep -q "^reason=bad signature" "$W/out" || t_die "sm2 default id accepted"
 expect_rc 0 "$TOOL" --sm2-id mlps-beijing verify "$W/sm2.pub.pem" "$payload"
 "$TOOL" parts "$payload" "$W/sm2"
 openssl pkeyutl -verify -pubin -inkey "$W/sm2.pub.pem" -rawin -digest sm3 \
     -pkeyopt distid:mlps-beijing -in "$W/sm2/digest" -sigfile "$W/sm2/sig" \
-    >/dev/null || fail "openssl does not verify with the sm2 id mlps-beijing"
-ok "sm2 user id on both sides"
+    >/dev/null || t_die "openssl does not verify with the sm2 id mlps-beijing"
+t_pass "sm2 user id on both sides"
 
 # a keyring of both public keys; the wrong key named
 cat "$W/ed25519.pub.pem" "$W/sm2.pub.pem" >"$W/ring.pem"
@@ -92,35 +89,35 @@ expect_rc 0 "$TOOL" verify "$W/ring.pem" "$payload"
 expect_rc 2 "$TOOL" verify "$W/sm2.pub.pem" "$payload"
 kid=$("$TOOL" keyid "$W/ed25519.pem" | cut -d' ' -f1)
 grep -qx "reason=wrong key: key id $kid is not among the issuer keys" \
-    "$W/out" || fail "wrong key"
+    "$W/out" || t_die "wrong key"
 expect_rc 3 "$TOOL" sign "$W/ed25519.pub.pem" "${FIELDS[@]}"
-grep -q "cannot sign" "$W/out" || fail "a public key signed"
-ok "keyring, wrong key, public key cannot sign"
+grep -q "cannot sign" "$W/out" || t_die "a public key signed"
+t_pass "keyring, wrong key, public key cannot sign"
 
 # revocation: revoked with its reason, another certificate still valid
 expect_rc 0 "$TOOL" revlist "$W/ed25519.pem" 2026-12-20T00:00:00Z "$W/rl.txt" \
     11010843001-30001 2026-12-01 2026-12-15 regraded
 expect_rc 1 "$TOOL" verify "$W/ring.pem" "$payload" "$W/rl.txt"
 grep -qx "reason=revoked on 2026-12-15 (regraded), as of 2026-12-20T00:00:00Z; the signature is good" \
-    "$W/out" || fail "revoked"
+    "$W/out" || t_die "revoked"
 other=$("$TOOL" sign "$W/ed25519.pem" "${FIELDS[@]/issued_on=2026-12-01/issued_on=2026-12-16}")
 expect_rc 0 "$TOOL" verify "$W/ring.pem" "$other" "$W/rl.txt"
-grep -q "not revoked as of 2026-12-20T00:00:00Z" "$W/out" || fail "not listed"
+grep -q "not revoked as of 2026-12-20T00:00:00Z" "$W/out" || t_die "not listed"
 sed -i 's/ regraded$/ withdrawn/' "$W/rl.txt"
 expect_rc 3 "$TOOL" verify "$W/ring.pem" "$payload" "$W/rl.txt"
-grep -q "the signature does not verify" "$W/out" || fail "tampered list"
-ok "revocation list"
+grep -q "the signature does not verify" "$W/out" || t_die "tampered list"
+t_pass "revocation list"
 
 # the PDF: the same bytes from two processes, the QR code and the metadata
 # give back the payload, which verifies
 "$TOOL" pdf "$payload" "$W/a.pdf" 北京市公安局海淀分局
 "$TOOL" pdf "$payload" "$W/b.pdf" 北京市公安局海淀分局
-cmp -s "$W/a.pdf" "$W/b.pdf" || fail "two renderings differ"
-[ "$("$TOOL" pdf-payload "$W/a.pdf")" = "$payload" ] || fail "pdf-payload"
+cmp -s "$W/a.pdf" "$W/b.pdf" || t_die "two renderings differ"
+[ "$("$TOOL" pdf-payload "$W/a.pdf")" = "$payload" ] || t_die "pdf-payload"
 pdftoppm -r 150 -png -singlefile "$W/a.pdf" "$W/a"
-[ "$(zbarimg --raw -q "$W/a.png" 2>/dev/null)" = "$payload" ] || fail "scan"
+[ "$(zbarimg --raw -q "$W/a.png" 2>/dev/null)" = "$payload" ] || t_die "scan"
 expect_rc 0 "$TOOL" verify "$W/ring.pem" "$(zbarimg --raw -q "$W/a.png" 2>/dev/null)"
-ok "pdf: reproducible, scanned and read back"
+t_pass "pdf: reproducible, scanned and read back"
 
 # without the font: refused, not printed in another font
 mkdir -p "$W/nofonts"
@@ -134,7 +131,7 @@ EOF
 FONTCONFIG_FILE=$W/fonts.conf ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
     expect_rc 3 "$TOOL" pdf "$payload" "$W/c.pdf"
 grep -q 'font "Noto Sans CJK SC" is not installed' "$W/out" ||
-    { cat "$W/out"; fail "missing font"; }
-[ ! -e "$W/c.pdf" ] || fail "a pdf was written without the font"
-ok "missing font refused"
-echo "tool_test: all passed"
+    { cat "$W/out"; t_die "missing font"; }
+[ ! -e "$W/c.pdf" ] || t_die "a pdf was written without the font"
+t_pass "missing font refused"
+t_done

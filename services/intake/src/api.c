@@ -54,12 +54,13 @@ s_submit(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
         (const Mlps__V1__SubmitFilingRequest *) m->payload;
     const Mlps__V1__Filing *f = req->filing;
     cmn_problem_t *errs = calloc(1, sizeof *errs);
-    char today[11], digest[65], tracking[64] = "";
+    char day[DOM_DATE_BUFSZ], digest[65], tracking[64] = "";
     int err = 0, found = 0, inserted = 0;
     Mlps__V1__SubmitFilingReply r = MLPS__V1__SUBMIT_FILING_REPLY__INIT;
     if (errs == NULL)
         return CMN_ENOMEM;
-    cmn_svc_today(&self->conf.base, today);
+    dom_date_t today = cmn_svc_today(&self->conf.base);
+    dom_date_format(today, day);
     if (f == NULL)
         cmn_problem_add(errs, "filing", "is required");
     if (errs->count > 0 || itk_validate_filing(f, today, errs) != 0) {
@@ -74,7 +75,7 @@ s_submit(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
         (err = itk_store_find(c, digest, tracking, &found)) != 0)
         goto out;
     if (!found) {
-        err = itk_store_insert(c, self, f, digest, today, tracking, &inserted);
+        err = itk_store_insert(c, self, f, digest, day, tracking, &inserted);
         if (err == 0 && !inserted) /* a concurrent twin won the race */
             err = itk_store_find(c, digest, tracking, &found);
     }
@@ -82,7 +83,7 @@ s_submit(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
         Mlps__V1__FilingReceived fr = MLPS__V1__FILING_RECEIVED__INIT;
         fr.tracking_id = tracking;
         fr.office = self->conf.base.office;
-        fr.received_on = today;
+        fr.received_on = day;
         fr.filing = (Mlps__V1__Filing *) f;
         err = cmn_outbox_put_pb(c, ITK_REVIEW_DEST, tracking, 1, &fr.base);
         if (err == 0)
@@ -134,12 +135,12 @@ s_supplement(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
     Mlps__V1__SupplementRequest *req =
         (Mlps__V1__SupplementRequest *) m->payload;
     cmn_problem_t *errs = calloc(1, sizeof *errs);
-    char today[11], digest[65];
+    char today[DOM_DATE_BUFSZ], digest[65];
     int err, found = 0, dup = 0;
     if (errs == NULL)
         return CMN_ENOMEM;
     cmn_problem_init(errs);
-    cmn_svc_today(&self->conf.base, today);
+    dom_date_format(cmn_svc_today(&self->conf.base), today);
     if (itk_validate_materials(req->materials, req->n_materials, "materials",
                                errs) != 0) {
         err = s_reply_invalid(out, errs, &mlps__v1__action_reply__descriptor);
@@ -165,9 +166,9 @@ s_insist(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
 {
     itk_t *self = arg;
     Mlps__V1__InsistRequest *req = (Mlps__V1__InsistRequest *) m->payload;
-    char today[11], digest[65];
+    char today[DOM_DATE_BUFSZ], digest[65];
     int err, found = 0, dup = 0;
-    cmn_svc_today(&self->conf.base, today);
+    dom_date_format(cmn_svc_today(&self->conf.base), today);
     if (req->statement[0] == '\0' || strlen(req->statement) > 4000) {
         cmn_problem_t *errs = calloc(1, sizeof *errs);
         if (errs == NULL)

@@ -1,7 +1,9 @@
 /* validate.c - field-by-field checks of a Filing, with named errors. */
 #include "itk/validate.h"
 #include "cmn/pb.h"
-#include "rvw/materials.h"
+#include "dom/codes.h"
+#include "dom/date.h"
+#include "dom/materials.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,51 +32,20 @@ s_text(cmn_problem_t *e, const char *field, const char *s, size_t max)
         s_err(e, field, "is longer than %zu characters", max);
 }
 
-int
-itk_date_valid(const char *s)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    if (y < 1990 || y > 2100 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && d == 29 && !leap);
-}
-
-int
-itk_credit_code_valid(const char *code)
-{
-    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    static const int weights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
-                                    29, 25, 13, 8,  24, 10, 30, 28};
-    if (code == NULL || strlen(code) != 18)
-        return 0;
-    int sum = 0;
-    for (int i = 0; i < 18; i++) {
-        const char *p = strchr(alphabet, code[i]);
-        if (code[i] == '\0' || p == NULL)
-            return 0;
-        if (i < 17)
-            sum += (int) (p - alphabet) * weights[i];
-    }
-    int check = (31 - sum % 31) % 31;
-    return code[17] == alphabet[check];
-}
-
+/* A real date YYYY-MM-DD within the years a filing can mention: *out gets
+ * it. 0, or CMN_EINVAL. */
 static int
-s_digits(const char *s, size_t n)
+s_date(const char *text, dom_date_t *out)
 {
-    if (s == NULL || strlen(s) != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
+    dom_date_t d;
+    int y;
+    if (dom_date_parse(text, &d) != 0)
+        return CMN_EINVAL;
+    dom_date_to_ymd(d, &y, NULL, NULL);
+    if (y < ITK_YEAR_MIN || y > ITK_YEAR_MAX)
+        return CMN_EINVAL;
+    *out = d;
+    return 0;
 }
 
 static int
@@ -101,11 +72,12 @@ s_unit(const Mlps__V1__Unit *u, cmn_problem_t *e)
     s_text(e, "unit.name", u->name, 200);
     if (u->credit_code[0] == '\0')
         s_err(e, "unit.credit_code", "is required");
-    else if (!itk_credit_code_valid(u->credit_code))
+    else if (!dom_credit_code_valid(u->credit_code))
         s_err(e, "unit.credit_code",
               "is not a valid 18-character unified social credit code");
-    if (!s_digits(u->region_code, 6))
-        s_err(e, "unit.region_code", "must be a 6-digit division code");
+    if (!dom_region_code_valid(u->region_code))
+        s_err(e, "unit.region_code",
+              "must be a 6-digit GB/T 2260 division code");
     s_text(e, "unit.sector", u->sector, 100);
     s_text(e, "unit.unit_type", u->unit_type, 100);
     s_text(e, "unit.department", u->department, 200);
@@ -132,7 +104,7 @@ s_unit(const Mlps__V1__Unit *u, cmn_problem_t *e)
 }
 
 static void
-s_system(const Mlps__V1__SystemInfo *s, const char *today, cmn_problem_t *e)
+s_system(const Mlps__V1__SystemInfo *s, dom_date_t today, cmn_problem_t *e)
 {
     if (s == NULL) {
         s_err(e, "system", "is required");
@@ -143,7 +115,8 @@ s_system(const Mlps__V1__SystemInfo *s, const char *today, cmn_problem_t *e)
     s_text(e, "system.technology", s->technology, 1000);
     s_text(e, "system.business", s->business, 2000);
     s_text(e, "system.service_scope", s->service_scope, 200);
-    if (!itk_date_valid(s->go_live_date))
+    dom_date_t live;
+    if (s_date(s->go_live_date, &live) != 0)
         s_err(e, "system.go_live_date", "must be a date YYYY-MM-DD");
     if (s->interconnection[0] != '\0')
         s_text(e, "system.interconnection", s->interconnection, 1000);
@@ -173,7 +146,7 @@ s_dimension(const Mlps__V1__Dimension *d, const char *name, cmn_problem_t *e)
 }
 
 static void
-s_grading(const Mlps__V1__Grading *g, const char *today, cmn_problem_t *e)
+s_grading(const Mlps__V1__Grading *g, dom_date_t today, cmn_problem_t *e)
 {
     if (g == NULL) {
         s_err(e, "grading", "is required");
@@ -189,9 +162,10 @@ s_grading(const Mlps__V1__Grading *g, const char *today, cmn_problem_t *e)
         s_err(e, "grading.final_level",
               "must be the higher of the two dimension levels (%d)",
               b > s ? b : s);
-    if (!itk_date_valid(g->graded_on))
+    dom_date_t graded;
+    if (s_date(g->graded_on, &graded) != 0)
         s_err(e, "grading.graded_on", "must be a date YYYY-MM-DD");
-    else if (today != NULL && strcmp(g->graded_on, today) > 0)
+    else if (today != DOM_DATE_NEVER && graded > today)
         s_err(e, "grading.graded_on", "is in the future");
 }
 
@@ -212,17 +186,17 @@ itk_validate_materials(Mlps__V1__Material *const *m, size_t n,
 {
     size_t before = cmn_problem_found(e);
     char f[96];
-    bool seen[RVW_MAT_COUNT] = {false};
+    bool seen[DOM_MAT_COUNT] = {false};
     if (n == 0)
         s_err(e, prefix, "at least one material is required");
     if (n > 50)
         s_err(e, prefix, "at most 50 materials");
     for (size_t i = 0; i < n && i < 50; i++) {
-        rvw_material_t kind;
+        dom_material_t kind;
         snprintf(f, sizeof f, "%s[%zu].kind", prefix, i);
         if (m[i]->kind[0] == '\0')
             s_err(e, f, "is required");
-        else if (rvw_material_parse(m[i]->kind, &kind) != 0)
+        else if (dom_material_parse(m[i]->kind, &kind) != 0)
             s_err(e, f, "\"%.40s\" is not a known kind of material",
                   m[i]->kind);
         else if (seen[kind])
@@ -241,7 +215,7 @@ itk_validate_materials(Mlps__V1__Material *const *m, size_t n,
 }
 
 int
-itk_validate_filing(const Mlps__V1__Filing *f, const char *today,
+itk_validate_filing(const Mlps__V1__Filing *f, dom_date_t today,
                     cmn_problem_t *e)
 {
     size_t before = cmn_problem_found(e);

@@ -1,6 +1,9 @@
 /* json_test.c - the JSON filing format: the examples, every kind of shape
  * error with its path, syntax errors, round trips, and the documentation. */
 #include "ctl_test.h"
+#include "dom/codes.h"
+#include "dom/materials.h"
+#include "dom/matrix.h"
 
 #include "mlps/v1/workflow.pb-c.h"
 
@@ -101,25 +104,6 @@ s_valid_examples_convert(void **state)
     }
 }
 
-/* GB 32100-2015: 18 characters, the last a check character. */
-static int
-s_credit_code_valid(const char *s)
-{
-    static const char set[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    static const int weight[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
-                                   29, 25, 13, 8,  24, 10, 30, 28};
-    if (strlen(s) != 18)
-        return 0;
-    int sum = 0;
-    for (int i = 0; i < 17; i++) {
-        const char *p = strchr(set, s[i]);
-        if (p == NULL)
-            return 0;
-        sum += (int) (p - set) * weight[i];
-    }
-    return s[17] == set[(31 - sum % 31) % 31];
-}
-
 static int
 s_hex64(const char *s)
 {
@@ -131,37 +115,46 @@ s_hex64(const char *s)
     return 1;
 }
 
-/* GB/T 22240-2020, indexed by the enum values. */
+/* The domain library's matrix (GB/T 22240-2020) for one dimension; the
+ * protocol's enums start at 1 (0 is UNSPECIFIED), the library's at 0. */
 static uint32_t
 s_matrix(const Mlps__V1__Dimension *d)
 {
-    static const uint32_t level[4][4] = {
-        {0, 0, 0, 0}, {0, 1, 2, 2}, {0, 2, 3, 4}, {0, 3, 4, 5}};
-    return level[d->object][d->degree];
+    int level = dom_matrix_level((dom_object_t) (d->object - 1),
+                                 (dom_degree_t) (d->degree - 1));
+    assert_true(level > 0);
+    return (uint32_t) level;
 }
 
-/* The material kinds a filing needs at level but lacks, space-separated. */
+/* The domain library's list of what a filing lacks at level, space-
+ * separated; every material it has must be one the level needs. */
 static void
 s_missing(const Mlps__V1__Filing *f, uint32_t level, char *out, size_t size)
 {
-    static const char *const kinds[] = {
-        "filing_form",           "electronic_data",     "grading_report",
-        "expert_review",         "supervisor_approval", "topology",
-        "security_organisation", "security_policies",   "security_design",
-        "product_list",          "evaluation_report"};
-    out[0] = '\0';
-    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-        int needed = k < 4 || (k == 4 && f->unit->has_supervisor) ||
-                     (k > 4 && level >= 3);
-        int have = 0;
-        for (size_t m = 0; m < f->n_materials; m++)
-            have += strcmp(f->materials[m]->kind, kinds[k]) == 0;
-        assert_true(have <= 1);
-        assert_true(have == 0 || needed); /* nothing extra */
-        if (needed && !have)
-            snprintf(out + strlen(out), size - strlen(out), "%s%s",
-                     *out ? " " : "", kinds[k]);
+    dom_material_t have[DOM_MAT_COUNT], need[DOM_MAT_COUNT],
+        miss[DOM_MAT_COUNT];
+    size_t nneed = 0, nmiss = 0;
+    assert_true(f->n_materials <= DOM_MAT_COUNT);
+    assert_int_equal(dom_materials_required(
+                         (int) level, f->unit->has_supervisor, need, &nneed),
+                     0);
+    for (size_t m = 0; m < f->n_materials; m++) {
+        assert_int_equal(dom_material_parse(f->materials[m]->kind, &have[m]),
+                         0);
+        bool needed = false;
+        for (size_t k = 0; k < nneed; k++)
+            needed |= need[k] == have[m];
+        assert_true(needed); /* nothing extra */
+        for (size_t k = 0; k < m; k++)
+            assert_true(have[k] != have[m]); /* nothing twice */
     }
+    assert_int_equal(dom_materials_missing((int) level, f->unit->has_supervisor,
+                                           have, f->n_materials, miss, &nmiss),
+                     0);
+    out[0] = '\0';
+    for (size_t k = 0; k < nmiss; k++)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", *out ? " " : "",
+                 dom_material_name(miss[k]));
 }
 
 /* The examples are what their names say, so the services' tests can rely
@@ -190,7 +183,8 @@ s_examples_are_what_they_claim(void **state)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         Mlps__V1__Filing *f = s_example_filing(want[i].name);
         const Mlps__V1__Grading *g = f->grading;
-        assert_true(s_credit_code_valid(f->unit->credit_code));
+        assert_true(dom_credit_code_valid(f->unit->credit_code));
+        assert_true(dom_region_code_valid(f->unit->region_code));
         assert_memory_equal(f->unit->credit_code + 2, f->unit->region_code, 6);
         assert_int_equal(!!f->unit->has_supervisor,
                          *f->unit->supervisor_name != '\0');

@@ -139,7 +139,7 @@ s_check_opinion(const Mlps__V1__OpinionRequest *req, int proposed,
     bool bad = cmn_text_check(req->reasons, S_REASON_MAX, CMN_TEXT_MULTILINE, p,
                               sizeof p) != 0;
     o->reasons = req->reasons;
-    o->level = (int) (req->level <= PNL_LEVEL_MAX ? req->level : 0);
+    o->level = (int) (req->level <= DOM_LEVEL_MAX ? req->level : 0);
     if (req->verdict == MLPS__V1__PANEL_VERDICT__CONFIRM) {
         o->stance = PNL_STANCE_CONFIRM;
         if (req->level != 0 && req->level != (uint32_t) proposed)
@@ -149,7 +149,7 @@ s_check_opinion(const Mlps__V1__OpinionRequest *req, int proposed,
         o->level = proposed;
     } else if (req->verdict == MLPS__V1__PANEL_VERDICT__ADJUST) {
         o->stance = PNL_STANCE_ADJUST;
-        if (req->level < PNL_LEVEL_MIN || req->level > PNL_LEVEL_MAX)
+        if (req->level < DOM_LEVEL_MIN || req->level > DOM_LEVEL_MAX)
             cmn_problem_add(e, "level",
                             "must be a level from 1 to 5 when adjusting");
         else if (req->level == (uint32_t) proposed)
@@ -173,14 +173,12 @@ static int
 s_opinion_conflict(PGconn *c, const pnl_t *self, const pnl_case_row_t *k,
                    const char *seat, int64_t expert, char *msg, size_t len)
 {
-    char day[PNL_DATE_STRLEN] = "?";
-    pnl_date_t today;
+    char day[DOM_DATE_BUFSZ] = "?";
+    dom_date_t today = cmn_svc_today(&self->conf.base);
     bool given = false;
-    int err = pnl_flow_today(self, &today);
-    if (err != 0)
-        return err;
-    if (pnl_date_format(k->session, day, sizeof day) != 0)
-        snprintf(day, sizeof day, "?");
+    int err = 0;
+    if (dom_date_valid(k->session))
+        dom_date_format(k->session, day);
     const pnl_step_t *step = pnl_fsm_step(k->state, PNL_EV_OPINION);
     if (step->act != PNL_ACT_TALLY || strcmp(seat, "seated") != 0)
         snprintf(msg, len, "case \"%s\" is %s: %s", k->tracking_id,
@@ -300,10 +298,9 @@ s_show_reply(cmn_api_reply_t *out, const pnl_case_row_t *k, const int64_t *ids,
 {
     Mlps__V1__PanelShowReply r = MLPS__V1__PANEL_SHOW_REPLY__INIT;
     char text[PNL_QUORUM_MAX][24], *experts[PNL_QUORUM_MAX];
-    char day[PNL_DATE_STRLEN] = "";
-    if (k->session != PNL_DATE_NEVER &&
-        pnl_date_format(k->session, day, sizeof day) != 0)
-        day[0] = '\0';
+    char day[DOM_DATE_BUFSZ] = "";
+    if (dom_date_valid(k->session))
+        dom_date_format(k->session, day);
     for (size_t i = 0; i < n; i++) {
         snprintf(text[i], sizeof text[i], "%" PRId64, ids[i]);
         experts[i] = text[i];
@@ -323,15 +320,15 @@ s_show_found(PGconn *c, const pnl_t *self, const pnl_case_row_t *k,
              cmn_api_reply_t *out)
 {
     pnl_ballot_rows_t b;
-    pnl_date_t today;
+    dom_date_t today;
     char detail[300];
     int err = pnl_store_ballot(c, k->tracking_id, k->round, &b);
     bool open = k->state == PNL_ST_SCHEDULED;
     if (err == 0 && open) {
-        err = pnl_flow_today(self, &today);
+        today = cmn_svc_today(&self->conf.base);
         snprintf(detail, sizeof detail, "round %d: %zu of %zu opinions in%s",
                  k->round, b.nopinions, b.nseated,
-                 err == 0 && pnl_flow_session_over(self, k, today)
+                 pnl_flow_session_over(self, k, today)
                      ? "; the session is over, the case goes to another one"
                      : "");
     }

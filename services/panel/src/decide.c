@@ -48,11 +48,11 @@ s_check_opinion(const pnl_ballot_t *b, size_t k, char *err, size_t errlen)
                          "\"opinions[%zu].stance\" must be confirm or adjust, "
                          "not %d",
                          k, (int) o->stance);
-    if (o->level < PNL_LEVEL_MIN || o->level > PNL_LEVEL_MAX)
+    if (o->level < DOM_LEVEL_MIN || o->level > DOM_LEVEL_MAX)
         return pnl__fail(CMN_EINVAL, err, errlen,
                          "\"opinions[%zu].level\" must be from %d to %d, not "
                          "%d",
-                         k, PNL_LEVEL_MIN, PNL_LEVEL_MAX, o->level);
+                         k, DOM_LEVEL_MIN, DOM_LEVEL_MAX, o->level);
     if (o->level == b->proposed)
         return pnl__fail(CMN_EINVAL, err, errlen,
                          "\"opinions[%zu].level\" %d is the proposed level: "
@@ -69,10 +69,10 @@ s_check_opinion(const pnl_ballot_t *b, size_t k, char *err, size_t errlen)
 static int
 s_check_ballot(const pnl_ballot_t *b, char *err, size_t errlen)
 {
-    if (b->proposed < PNL_LEVEL_MIN || b->proposed > PNL_LEVEL_MAX)
+    if (b->proposed < DOM_LEVEL_MIN || b->proposed > DOM_LEVEL_MAX)
         return pnl__fail(CMN_EINVAL, err, errlen,
                          "\"proposed\" must be a level from %d to %d, not %d",
-                         PNL_LEVEL_MIN, PNL_LEVEL_MAX, b->proposed);
+                         DOM_LEVEL_MIN, DOM_LEVEL_MAX, b->proposed);
     if (b->nseated % 2 == 0 || b->nseated > PNL_QUORUM_MAX)
         return pnl__fail(CMN_EINVAL, err, errlen,
                          "\"nseated\" must be an odd number from 1 to %d, not "
@@ -126,7 +126,7 @@ pnl_decide_tally(const pnl_ballot_t *ballot, pnl_decision_t *decision,
         d->level = d->proposed;
         return 0;
     }
-    for (int level = PNL_LEVEL_MIN; level <= PNL_LEVEL_MAX; level++) {
+    for (int level = DOM_LEVEL_MIN; level <= DOM_LEVEL_MAX; level++) {
         if (d->nadjust[level] >= d->needed) {
             d->outcome = PNL_DECISION_ADJUST;
             d->level = level;
@@ -146,7 +146,7 @@ static void
 s_tally(pnl__text_t *t, const pnl_decision_t *d)
 {
     pnl__text_add(t, "(confirm level %d: %d", d->proposed, d->nconfirm);
-    for (int level = PNL_LEVEL_MIN; level <= PNL_LEVEL_MAX; level++)
+    for (int level = DOM_LEVEL_MIN; level <= DOM_LEVEL_MAX; level++)
         if (d->nadjust[level] > 0)
             pnl__text_add(t, ", level %d: %d", level, d->nadjust[level]);
     pnl__text_add(t, ")");
@@ -167,7 +167,7 @@ pnl_decide_format(const pnl_decision_t *decision, char *buf, size_t len)
                       d->level, d->nconfirm, d->nseated);
         break;
     case PNL_DECISION_ADJUST:
-        if (d->level < PNL_LEVEL_MIN || d->level > PNL_LEVEL_MAX)
+        if (d->level < DOM_LEVEL_MIN || d->level > DOM_LEVEL_MAX)
             return CMN_EINVAL;
         pnl__text_add(&t, "adjusted to level %d by %d of %d seated experts",
                       d->level, d->nadjust[d->level], d->nseated);

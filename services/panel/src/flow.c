@@ -12,19 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-pnl_flow_today(const pnl_t *self, pnl_date_t *today)
-{
-    char text[11];
-    cmn_svc_today(&self->conf.base, text);
-    return pnl_date_parse(text, today) == 0 ? 0 : CMN_EINVAL;
-}
-
 bool
 pnl_flow_session_over(const pnl_t *self, const pnl_case_row_t *k,
-                      pnl_date_t today)
+                      dom_date_t today)
 {
-    return k->session != PNL_DATE_NEVER &&
+    return k->session != DOM_DATE_NEVER &&
            (int64_t) today > (int64_t) k->session + self->conf.grace_days;
 }
 
@@ -49,10 +41,12 @@ s_ids(const int64_t *ids, size_t n, char *buf, size_t len)
 }
 
 static void
-s_day(pnl_date_t d, char out[PNL_DATE_STRLEN])
+s_day(dom_date_t d, char out[DOM_DATE_BUFSZ])
 {
-    if (pnl_date_format(d, out, PNL_DATE_STRLEN) != 0)
-        snprintf(out, PNL_DATE_STRLEN, "?");
+    if (dom_date_valid(d))
+        dom_date_format(d, out);
+    else
+        snprintf(out, DOM_DATE_BUFSZ, "?");
 }
 
 /* Seats the quorum in pick as the case's next round. */
@@ -63,7 +57,7 @@ s_seat(PGconn *c, const pnl_t *self, pnl_case_row_t *k, const pnl_snapshot_t *s,
 {
     (void) self; /* audit events carry the service's own office */
     int64_t ids[PNL_QUORUM_MAX];
-    char day[PNL_DATE_STRLEN], list[PNL_QUORUM_MAX * 21], *outcome = NULL;
+    char day[DOM_DATE_BUFSZ], list[PNL_QUORUM_MAX * 21], *outcome = NULL;
     for (size_t i = 0; i < pick->nchosen; i++)
         ids[i] = s->experts[pick->chosen[i]].id;
     s_day(pick->session, day);
@@ -101,9 +95,9 @@ static char *
 s_reason(const pnl_t *self, const pnl_snapshot_t *s, const pnl_case_t *pc,
          const pnl_pick_t *pick, int *err)
 {
-    char tail[160], day[PNL_DATE_STRLEN];
-    pnl_date_t early = 0;
-    int rc = pick->session < PNL_DATE_MAX
+    char tail[160], day[DOM_DATE_BUFSZ];
+    dom_date_t early = 0;
+    int rc = pick->session < DOM_DATE_MAX
                  ? pnl_select_earliest(&s->panel, pc, pick->session + 1, &early,
                                        NULL, NULL)
                  : CMN_ENOENT;
@@ -143,7 +137,7 @@ s_escalate(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
            const pnl_snapshot_t *s, const pnl_case_t *pc,
            const pnl_pick_t *pick, const char *why, char *note, size_t notelen)
 {
-    char day[PNL_DATE_STRLEN], outcome[800];
+    char day[DOM_DATE_BUFSZ], outcome[800];
     int err;
     char *reason = s_reason(self, s, pc, pick, &err);
     if (reason == NULL)
@@ -192,15 +186,13 @@ s_rules_err(int rc)
 
 int
 pnl_flow_place(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
-               pnl_date_t after, const char *action, const char *why,
+               dom_date_t after, const char *action, const char *why,
                char *note, size_t notelen)
 {
     pnl_snapshot_t s;
-    pnl_date_t today, session;
+    dom_date_t today = cmn_svc_today(&self->conf.base), session;
     pnl_pick_t pick;
-    int err = pnl_flow_today(self, &today);
-    if (err == 0)
-        err = pnl_store_snapshot(c, &self->cal, &self->rules, today, &s);
+    int err = pnl_store_snapshot(c, &self->cal, &self->rules, today, &s);
     if (err != 0)
         return err;
     err = s_rules_err(pnl_schedule_place(
@@ -229,7 +221,7 @@ s_decide(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
     (void) self; /* audit events carry the service's own office */
     bool adjust = d->outcome == PNL_DECISION_ADJUST;
     int majority = adjust ? d->nadjust[d->level] : d->nconfirm;
-    char day[PNL_DATE_STRLEN], detail[600], outcome[160];
+    char day[DOM_DATE_BUFSZ], detail[600], outcome[160];
     char *reasons = pnl_decide_reasons(b->opinions, b->nopinions, d);
     if (reasons == NULL)
         return CMN_ENOMEM;
@@ -273,7 +265,7 @@ static int
 s_again(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
         const pnl_decision_t *d, const char *line, char *note, size_t notelen)
 {
-    char day[PNL_DATE_STRLEN], why[600], next[200];
+    char day[DOM_DATE_BUFSZ], why[600], next[200];
     s_day(k->session, day);
     if (d->outcome == PNL_DECISION_PENDING)
         snprintf(why, sizeof why,
@@ -333,7 +325,7 @@ pnl_flow_withdraw(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
                   const char *actor, const char *reason, bool *changed)
 {
     (void) self; /* audit events carry the service's own office */
-    char day[PNL_DATE_STRLEN], outcome[160], detail[600];
+    char day[DOM_DATE_BUFSZ], outcome[160], detail[600];
     int err = 0;
     *changed = false;
     if (pnl_fsm_step(k->state, PNL_EV_WITHDRAWAL)->act != PNL_ACT_WITHDRAW)

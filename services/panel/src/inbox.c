@@ -64,10 +64,10 @@ s_check_referral(const cmn_env_msg_t *m, const Mlps__V1__PanelReferral *r,
                      whylen);
     if (err != 0)
         return err;
-    if (r->proposed_level < PNL_LEVEL_MIN || r->proposed_level > PNL_LEVEL_MAX)
+    if (r->proposed_level < DOM_LEVEL_MIN || r->proposed_level > DOM_LEVEL_MAX)
         return s_reject(why, whylen, "proposed_level",
                         "must be a level from 1 to 5");
-    if (r->computed_level > PNL_LEVEL_MAX)
+    if (r->computed_level > DOM_LEVEL_MAX)
         return s_reject(why, whylen, "computed_level",
                         "must be a level from 1 to 5 (or 0: none)");
     *ref = (pnl_referral_t){.tracking_id = r->tracking_id,
@@ -77,8 +77,8 @@ s_check_referral(const cmn_env_msg_t *m, const Mlps__V1__PanelReferral *r,
                             .reason = r->reason,
                             .proposed_level = (int) r->proposed_level,
                             .computed_level = (int) r->computed_level};
-    if (pnl_date_parse(r->referred_on, &ref->referred_on) != 0 ||
-        ref->referred_on == PNL_DATE_MAX)
+    if (dom_date_parse(r->referred_on, &ref->referred_on) != 0 ||
+        ref->referred_on == DOM_DATE_MAX)
         return s_reject(why, whylen, "referred_on",
                         "must be a date YYYY-MM-DD");
     return 0;

@@ -51,7 +51,7 @@ pnl_weekday_parse(const char *text, int *out)
                (text[k] | 0x20) == names[i][k]) /* ASCII lower case */
             k++;
         if (k == n && text[k] == '\0') {
-            *out = PNL_MONDAY + i;
+            *out = DOM_MONDAY + i;
             return 0;
         }
     }
@@ -73,7 +73,7 @@ s_configure(pnl_t *self)
         return CMN_ECONFIG;
     }
     pnl_calendar_default(&self->cal);
-    self->cal.weekday = (pnl_weekday_t) weekday;
+    self->cal.weekday = (int) weekday;
     self->cal.capacity = (int) cf->capacity;
     pnl_rules_default(&self->rules);
     self->rules.quorum = (int) cf->quorum;

@@ -1,6 +1,6 @@
 /* roster.c - the experts file: strict reading, and its idempotent upsert. */
 #include "pnl/roster.h"
-#include "pnl/date.h"
+#include "dom/date.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -103,8 +103,8 @@ s_list(const s_ctx_t *x, const json_t *v, const char *field, size_t max,
     for (size_t i = 0; i < json_array_size(v); i++) {
         snprintf(f, sizeof f, "%s[%zu]", field, i);
         const char *s = s_text(x, json_array_get(v, i), f, max, true, &rc);
-        pnl_date_t d;
-        if (s != NULL && dates && pnl_date_parse(s, &d) != 0)
+        dom_date_t d;
+        if (s != NULL && dates && dom_date_parse(s, &d) != 0)
             rc = s_fail(x, f, "\"%s\" is not a date YYYY-MM-DD", s);
         if (s == NULL || rc != 0 ||
             json_array_append_new(*out, json_string(s)) != 0) {
@@ -172,7 +172,7 @@ s_last_sat(const s_ctx_t *x, json_t *e, const char *at, json_t *out)
 {
     char f[64];
     int rc = 0;
-    pnl_date_t d;
+    dom_date_t d;
     json_t *v = json_object_get(e, "last_sat");
     snprintf(f, sizeof f, "%s.last_sat", at);
     if (v == NULL || json_is_null(v))
@@ -181,7 +181,7 @@ s_last_sat(const s_ctx_t *x, json_t *e, const char *at, json_t *out)
     const char *s = s_text(x, v, f, 10, true, &rc);
     if (s == NULL)
         return rc;
-    if (pnl_date_parse(s, &d) != 0)
+    if (dom_date_parse(s, &d) != 0)
         return s_fail(x, f, "\"%s\" is not a date YYYY-MM-DD (or null)", s);
     return json_object_set_new(out, "last_sat", json_string(s)) ? CMN_ENOMEM
                                                                 : 0;

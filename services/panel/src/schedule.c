@@ -9,7 +9,7 @@ pnl_calendar_default(pnl_calendar_t *cal)
 {
     *cal = (pnl_calendar_t){
         .cadence = PNL_CADENCE_WEEKLY,
-        .weekday = PNL_THURSDAY,
+        .weekday = DOM_THURSDAY,
         .interval_days = 7,
         .anchor = 0,
         .capacity = 5,
@@ -23,7 +23,7 @@ pnl_calendar_check(const pnl_calendar_t *cal, char *err, size_t errlen)
         return pnl__fail(CMN_ECONFIG, err, errlen, "no calendar");
     switch (cal->cadence) {
     case PNL_CADENCE_WEEKLY:
-        if (cal->weekday < PNL_MONDAY || cal->weekday > PNL_SUNDAY)
+        if (cal->weekday < DOM_MONDAY || cal->weekday > DOM_SUNDAY)
             return pnl__fail(CMN_ECONFIG, err, errlen,
                              "\"weekday\" must be from 1 (Monday) to 7 "
                              "(Sunday), not %d",
@@ -34,7 +34,7 @@ pnl_calendar_check(const pnl_calendar_t *cal, char *err, size_t errlen)
             return pnl__fail(CMN_ECONFIG, err, errlen,
                              "\"interval_days\" must be at least 1, not %d",
                              cal->interval_days);
-        if (!pnl_date_valid(cal->anchor))
+        if (!dom_date_valid(cal->anchor))
             return pnl__fail(CMN_ECONFIG, err, errlen,
                              "\"anchor\" must be a date from 0001-01-01 to "
                              "9999-12-31");
@@ -52,17 +52,17 @@ pnl_calendar_check(const pnl_calendar_t *cal, char *err, size_t errlen)
 }
 
 int
-pnl_schedule_first(const pnl_calendar_t *cal, pnl_date_t from,
-                   pnl_date_t *session)
+pnl_schedule_first(const pnl_calendar_t *cal, dom_date_t from,
+                   dom_date_t *session)
 {
     int rc = pnl_calendar_check(cal, NULL, 0);
     if (rc != 0)
         return rc;
-    if (session == NULL || !pnl_date_valid(from))
+    if (session == NULL || !dom_date_valid(from))
         return CMN_EINVAL;
     /* Weekly is every 7 days from a day with that weekday: 1970-01-01 (day
      * 0) was a Thursday, so day (weekday - Thursday) mod 7 is one. */
-    int64_t anchor = (cal->weekday - PNL_THURSDAY + 7) % 7;
+    int64_t anchor = (cal->weekday - DOM_THURSDAY + 7) % 7;
     int64_t step = 7;
     if (cal->cadence == PNL_CADENCE_EVERY_N_DAYS) {
         anchor = cal->anchor;
@@ -72,15 +72,15 @@ pnl_schedule_first(const pnl_calendar_t *cal, pnl_date_t from,
     if (ahead < 0)
         ahead += step;
     int64_t first = ahead == 0 ? from : (int64_t) from + (step - ahead);
-    if (first > PNL_DATE_MAX)
+    if (first > DOM_DATE_MAX)
         return CMN_ENOENT;
-    *session = (pnl_date_t) first;
+    *session = (dom_date_t) first;
     return 0;
 }
 
 int
 pnl_schedule_room(const pnl_calendar_t *cal, const pnl_load_t *loads,
-                  size_t nloads, pnl_date_t session, int *room)
+                  size_t nloads, dom_date_t session, int *room)
 {
     int rc = pnl_calendar_check(cal, NULL, 0);
     if (rc != 0)
@@ -100,16 +100,16 @@ pnl_schedule_room(const pnl_calendar_t *cal, const pnl_load_t *loads,
 
 int
 pnl_schedule_place(const pnl_calendar_t *cal, const pnl_load_t *loads,
-                   size_t nloads, pnl_date_t arrival, pnl_date_t from,
-                   pnl_date_t *session)
+                   size_t nloads, dom_date_t arrival, dom_date_t from,
+                   dom_date_t *session)
 {
-    if (session == NULL || !pnl_date_valid(arrival) || arrival == PNL_DATE_MAX)
+    if (session == NULL || !dom_date_valid(arrival) || arrival == DOM_DATE_MAX)
         return CMN_EINVAL;
-    pnl_date_t start = from > arrival ? from : arrival + 1;
+    dom_date_t start = from > arrival ? from : arrival + 1;
     /* Every full session has a row of its own in loads, so one of the
      * first nloads + 1 sessions has room. */
     for (size_t i = 0; i <= nloads; i++) {
-        pnl_date_t d;
+        dom_date_t d;
         int room = 0;
         int rc = pnl_schedule_first(cal, start, &d);
         if (rc == 0)
@@ -120,7 +120,7 @@ pnl_schedule_place(const pnl_calendar_t *cal, const pnl_load_t *loads,
             *session = d;
             return 0;
         }
-        if (d == PNL_DATE_MAX)
+        if (d == DOM_DATE_MAX)
             return CMN_ENOENT;
         start = d + 1;
     }

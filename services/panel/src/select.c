@@ -77,13 +77,13 @@ s_same_code(const char *a, const char *b)
 
 /* Sort key of an expert for a session: see the ranking in select.h. */
 typedef struct {
-    pnl_date_t last; /* latest seating; PNL_DATE_NEVER sorts first */
+    dom_date_t last; /* latest seating; DOM_DATE_NEVER sorts first */
     int here;        /* cases already at this session */
     int64_t id;
 } s_rank_t;
 
 static s_rank_t
-s_rank(const pnl_panel_t *p, size_t i, pnl_date_t session)
+s_rank(const pnl_panel_t *p, size_t i, dom_date_t session)
 {
     const pnl_expert_t *e = &p->experts[i];
     s_rank_t r = {.last = e->last_sat, .here = 0, .id = e->id};
@@ -109,7 +109,7 @@ s_before(s_rank_t a, s_rank_t b)
 }
 
 unsigned
-pnl_select_why(const pnl_panel_t *p, const pnl_case_t *c, pnl_date_t session,
+pnl_select_why(const pnl_panel_t *p, const pnl_case_t *c, dom_date_t session,
                size_t i)
 {
     const pnl_expert_t *e = &p->experts[i];
@@ -133,13 +133,13 @@ s_check_expert(const pnl_expert_t *e)
 {
     if ((e->conflicts == NULL && e->nconflicts > 0) ||
         (e->unavailable == NULL && e->nunavailable > 0) ||
-        (e->last_sat != PNL_DATE_NEVER && !pnl_date_valid(e->last_sat)))
+        (e->last_sat != DOM_DATE_NEVER && !dom_date_valid(e->last_sat)))
         return CMN_EINVAL;
     return 0;
 }
 
 static int
-s_check(const pnl_panel_t *p, const pnl_case_t *c, pnl_date_t session)
+s_check(const pnl_panel_t *p, const pnl_case_t *c, dom_date_t session)
 {
     if (p == NULL || c == NULL)
         return CMN_EINVAL;
@@ -149,7 +149,7 @@ s_check(const pnl_panel_t *p, const pnl_case_t *c, pnl_date_t session)
     const char *code;
     if ((p->experts == NULL && p->nexperts > 0) ||
         (p->seats == NULL && p->nseats > 0) || c->unit_code == NULL ||
-        s_trim(c->unit_code, &code) == 0 || !pnl_date_valid(session))
+        s_trim(c->unit_code, &code) == 0 || !dom_date_valid(session))
         return CMN_EINVAL;
     for (size_t i = 0; i < p->nexperts; i++) {
         if (s_check_expert(&p->experts[i]) != 0)
@@ -162,7 +162,7 @@ s_check(const pnl_panel_t *p, const pnl_case_t *c, pnl_date_t session)
 }
 
 int
-pnl_select_quorum(const pnl_panel_t *p, const pnl_case_t *c, pnl_date_t session,
+pnl_select_quorum(const pnl_panel_t *p, const pnl_case_t *c, dom_date_t session,
                   pnl_pick_t *pick)
 {
     if (pick == NULL)
@@ -211,11 +211,11 @@ s_sep(pnl__text_t *t, bool *first)
 
 static void
 s_explain_expert(pnl__text_t *t, const pnl_panel_t *p, const pnl_case_t *c,
-                 pnl_date_t session, size_t i)
+                 dom_date_t session, size_t i)
 {
     const pnl_expert_t *e = &p->experts[i];
     unsigned why = pnl_select_why(p, c, session, i);
-    char day[PNL_DATE_STRLEN] = "";
+    char day[DOM_DATE_BUFSZ] = "";
     bool first = true;
 
     pnl__text_add(t, "expert %" PRId64, e->id);
@@ -232,8 +232,8 @@ s_explain_expert(pnl__text_t *t, const pnl_panel_t *p, const pnl_case_t *c,
         s_sep(t, &first);
         pnl__text_add(t, "declared a conflict with the filing unit");
     }
-    if ((why & PNL_EXCL_UNAVAILABLE) &&
-        pnl_date_format(session, day, sizeof day) == 0) {
+    if ((why & PNL_EXCL_UNAVAILABLE) && dom_date_valid(session)) {
+        dom_date_format(session, day);
         s_sep(t, &first);
         pnl__text_add(t, "unavailable on %s", day);
     }
@@ -249,13 +249,13 @@ int
 pnl_select_explain(const pnl_panel_t *p, const pnl_case_t *c,
                    const pnl_pick_t *pick, char *buf, size_t len)
 {
-    char day[PNL_DATE_STRLEN];
+    char day[DOM_DATE_BUFSZ];
     if (pick == NULL || (buf == NULL && len > 0) ||
-        s_check(p, c, pick->session) != 0 ||
-        pnl_date_format(pick->session, day, sizeof day) != 0 ||
+        s_check(p, c, pick->session) != 0 || !dom_date_valid(pick->session) ||
         pick->quorum != (size_t) p->rules->quorum ||
         pick->nchosen > pick->quorum)
         return CMN_EINVAL;
+    dom_date_format(pick->session, day);
     for (size_t k = 0; k < pick->nchosen; k++)
         if (pick->chosen[k] >= p->nexperts)
             return CMN_EINVAL;
@@ -294,20 +294,20 @@ pnl_select_explain(const pnl_panel_t *p, const pnl_case_t *c,
 }
 
 int
-pnl_select_earliest(const pnl_panel_t *p, const pnl_case_t *c, pnl_date_t from,
-                    pnl_date_t *session, pnl_try_t *tries, size_t *ntries)
+pnl_select_earliest(const pnl_panel_t *p, const pnl_case_t *c, dom_date_t from,
+                    dom_date_t *session, pnl_try_t *tries, size_t *ntries)
 {
     if (ntries != NULL)
         *ntries = 0;
     if (p == NULL || c == NULL || session == NULL ||
-        !pnl_date_valid(c->arrival) || c->arrival == PNL_DATE_MAX)
+        !dom_date_valid(c->arrival) || c->arrival == DOM_DATE_MAX)
         return CMN_EINVAL;
     int rc = pnl_rules_check(p->rules, NULL, 0);
     if (rc != 0)
         return rc;
-    pnl_date_t start = from > c->arrival ? from : c->arrival + 1;
+    dom_date_t start = from > c->arrival ? from : c->arrival + 1;
     for (int k = 0; k < p->rules->horizon; k++) {
-        pnl_date_t d;
+        dom_date_t d;
         int room = 0;
         pnl_pick_t pick;
         rc = pnl_schedule_first(p->calendar, start, &d);
@@ -327,7 +327,7 @@ pnl_select_earliest(const pnl_panel_t *p, const pnl_case_t *c, pnl_date_t from,
             *session = d;
             return 0;
         }
-        if (d == PNL_DATE_MAX)
+        if (d == DOM_DATE_MAX)
             break;
         start = d + 1;
     }

@@ -15,17 +15,17 @@
     ", coalesce(verdict, ''), coalesce(level, 0), detail, out_version"
 
 static void
-s_day_text(pnl_date_t d, char out[16])
+s_day_text(dom_date_t d, char out[16])
 {
     snprintf(out, 16, "%" PRId32, d);
 }
 
-static pnl_date_t
+static dom_date_t
 s_day(const PGresult *r, int row, int col)
 {
     if (PQgetisnull(r, row, col))
-        return PNL_DATE_NEVER;
-    return (pnl_date_t) strtol(PQgetvalue(r, row, col), NULL, 10);
+        return DOM_DATE_NEVER;
+    return (dom_date_t) strtol(PQgetvalue(r, row, col), NULL, 10);
 }
 
 static int64_t
@@ -138,7 +138,7 @@ pnl_store_case_save(PGconn *c, const pnl_case_row_t *k)
     const char *p[8] = {k->tracking_id,
                         pnl_state_name(k->state),
                         round,
-                        k->session == PNL_DATE_NEVER ? NULL : session,
+                        k->session == DOM_DATE_NEVER ? NULL : session,
                         k->verdict[0] ? k->verdict : NULL,
                         k->level > 0 ? level : NULL,
                         k->detail ? k->detail : "",
@@ -317,7 +317,7 @@ s_seats_loads(PGconn *c, pnl_snapshot_t *s, const char *from)
 
 int
 pnl_store_snapshot(PGconn *c, const pnl_calendar_t *cal,
-                   const pnl_rules_t *rules, pnl_date_t from, pnl_snapshot_t *s)
+                   const pnl_rules_t *rules, dom_date_t from, pnl_snapshot_t *s)
 {
     char day[16];
     memset(s, 0, sizeof *s);
@@ -349,7 +349,7 @@ s_run(PGconn *c, const char *sql, int n, const char *const *p)
 
 int
 pnl_store_round_open(PGconn *c, const char *tracking_id, int round,
-                     pnl_date_t session, const int64_t *ids, size_t n)
+                     dom_date_t session, const int64_t *ids, size_t n)
 {
     char rnd[16], day[16], id[24], seat[24];
     snprintf(rnd, sizeof rnd, "%d", round);

@@ -11,7 +11,7 @@
 
 static int
 s_watch_one(PGconn *c, const pnl_t *self, const char *tracking,
-            pnl_date_t today)
+            dom_date_t today)
 {
     pnl_case_row_t k = {0};
     bool found = false;
@@ -39,11 +39,9 @@ int
 pnl_watch_work(PGconn *c, void *arg)
 {
     pnl_t *self = arg;
-    pnl_date_t today;
+    dom_date_t today = cmn_svc_today(&self->conf.base);
     char last[16];
-    int err = pnl_flow_today(self, &today);
-    if (err != 0)
-        return err;
+    int err = 0;
     snprintf(last, sizeof last, "%" PRId64,
              (int64_t) today - self->conf.grace_days);
     const char *p[1] = {last};

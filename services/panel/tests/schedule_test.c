@@ -3,10 +3,10 @@
 #include "pnl_test.h"
 
 /* The first session on or after the day `from` names. */
-static pnl_date_t
+static dom_date_t
 s_first(const pnl_calendar_t *cal, const char *from)
 {
-    pnl_date_t d = PNL_DATE_NEVER;
+    dom_date_t d = DOM_DATE_NEVER;
     assert_int_equal(pnl_schedule_first(cal, pnl_test_day(from), &d), 0);
     return d;
 }
@@ -18,7 +18,7 @@ s_default_calendar(void **state)
     pnl_calendar_t cal;
     pnl_calendar_default(&cal);
     assert_int_equal(cal.cadence, PNL_CADENCE_WEEKLY);
-    assert_int_equal(cal.weekday, PNL_THURSDAY);
+    assert_int_equal(cal.weekday, DOM_THURSDAY);
     assert_int_equal(cal.capacity, 5);
     assert_int_equal(pnl_calendar_check(&cal, NULL, 0), 0);
 }
@@ -29,16 +29,16 @@ s_session_dates(void **state)
     (void) state;
     pnl_calendar_t cal;
     pnl_calendar_default(&cal); /* Thursdays */
-    pnl_date_t thu = pnl_test_day("2024-05-16");
+    dom_date_t thu = pnl_test_day("2024-05-16");
     assert_int_equal(s_first(&cal, "2024-05-13"), thu); /* Monday before */
     assert_int_equal(s_first(&cal, "2024-05-16"), thu); /* the day itself */
     assert_int_equal(s_first(&cal, "2024-05-17"), thu + 7);
     assert_int_equal(s_first(&cal, "1969-12-29"), 0); /* before day 0 */
     assert_int_equal(s_first(&cal, "1969-12-24"), -7);
 
-    cal.weekday = PNL_MONDAY;
+    cal.weekday = DOM_MONDAY;
     assert_int_equal(s_first(&cal, "2024-05-16"), pnl_test_day("2024-05-20"));
-    cal.weekday = PNL_SUNDAY;
+    cal.weekday = DOM_SUNDAY;
     assert_int_equal(s_first(&cal, "2024-05-19"), pnl_test_day("2024-05-19"));
 
     /* Every 14 days from 2024-01-04, forwards and backwards. */
@@ -55,8 +55,8 @@ s_session_dates(void **state)
 
     /* 9999-12-31 is a Friday: no Thursday session after 9999-12-30. */
     pnl_calendar_default(&cal);
-    pnl_date_t d = 7;
-    assert_int_equal(pnl_schedule_first(&cal, PNL_DATE_MAX, &d), CMN_ENOENT);
+    dom_date_t d = 7;
+    assert_int_equal(pnl_schedule_first(&cal, DOM_DATE_MAX, &d), CMN_ENOENT);
     assert_int_equal(d, 7);
 }
 
@@ -68,7 +68,7 @@ s_place_after_arrival(void **state)
     (void) state;
     pnl_calendar_t cal;
     pnl_calendar_default(&cal);
-    pnl_date_t thu = pnl_test_day("2024-05-16"), d = 0;
+    dom_date_t thu = pnl_test_day("2024-05-16"), d = 0;
 
     assert_int_equal(pnl_schedule_place(&cal, NULL, 0, thu, thu, &d), 0);
     assert_int_equal(d, thu + 7); /* not the day it arrived */
@@ -85,7 +85,7 @@ s_capacity_overflow(void **state)
     (void) state;
     pnl_calendar_t cal;
     pnl_calendar_default(&cal); /* 5 cases per Thursday */
-    pnl_date_t thu = pnl_test_day("2024-05-16"), d = 0;
+    dom_date_t thu = pnl_test_day("2024-05-16"), d = 0;
     int room = -1;
 
     /* One row per case: four booked leave room for a fifth. */
@@ -126,7 +126,7 @@ s_bad_calendar(void **state)
     (void) state;
     char err[160];
     pnl_calendar_t cal;
-    pnl_date_t d = 0;
+    dom_date_t d = 0;
     int room = 0;
 
     pnl_calendar_default(&cal);
@@ -150,7 +150,7 @@ s_bad_calendar(void **state)
     assert_int_equal(pnl_calendar_check(&cal, err, sizeof err), CMN_ECONFIG);
     assert_string_equal(err, "\"interval_days\" must be at least 1, not 0");
     cal.interval_days = 7;
-    cal.anchor = PNL_DATE_NEVER;
+    cal.anchor = DOM_DATE_NEVER;
     assert_int_equal(pnl_calendar_check(&cal, err, sizeof err), CMN_ECONFIG);
     assert_non_null(strstr(err, "\"anchor\""));
     cal.cadence = (pnl_cadence_t) 9;
@@ -161,8 +161,8 @@ s_bad_calendar(void **state)
     pnl_load_t neg[] = {{0, -1}};
     assert_int_equal(pnl_schedule_room(&cal, neg, 1, 0, &room), CMN_EINVAL);
     assert_int_equal(pnl_schedule_room(&cal, NULL, 1, 0, &room), CMN_EINVAL);
-    assert_int_equal(pnl_schedule_first(&cal, PNL_DATE_NEVER, &d), CMN_EINVAL);
-    assert_int_equal(pnl_schedule_place(&cal, NULL, 0, PNL_DATE_MAX, 0, &d),
+    assert_int_equal(pnl_schedule_first(&cal, DOM_DATE_NEVER, &d), CMN_EINVAL);
+    assert_int_equal(pnl_schedule_place(&cal, NULL, 0, DOM_DATE_MAX, 0, &d),
                      CMN_EINVAL);
 }
 

@@ -3,7 +3,7 @@
 #include "pnl_test.h"
 
 #define UNIT  "91110108MA01ABCD2X" /* the filing unit's credit code */
-#define NEVER PNL_DATE_NEVER
+#define NEVER DOM_DATE_NEVER
 
 static pnl_calendar_t s_cal;
 static pnl_rules_t s_rules;
@@ -45,7 +45,7 @@ static void
 s_conflict_by_employer(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
+    dom_date_t thu = pnl_test_day("2024-05-16");
     pnl_expert_t ex[] = {
         {.id = 1,
          .employer = "Beijing Anxin Consulting Co.",
@@ -75,7 +75,7 @@ static void
 s_conflict_by_declaration(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
+    dom_date_t thu = pnl_test_day("2024-05-16");
     const char *const one[] = {"91110000000000001A", UNIT};
     const char *const other[] = {"91110000000000001A"};
     pnl_expert_t ex[] = {
@@ -110,8 +110,8 @@ static void
 s_unavailable_date(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
-    const pnl_date_t away[] = {thu - 1, thu, thu + 14};
+    dom_date_t thu = pnl_test_day("2024-05-16");
+    const dom_date_t away[] = {thu - 1, thu, thu + 14};
     pnl_expert_t ex[] = {
         {.id = 1, .unavailable = away, .nunavailable = 3, .last_sat = NEVER},
         {.id = 2, .last_sat = NEVER},
@@ -135,7 +135,7 @@ static void
 s_least_recent_first(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
+    dom_date_t thu = pnl_test_day("2024-05-16");
     pnl_expert_t ex[] = {
         {.id = 10, .last_sat = pnl_test_day("2024-05-02")},
         {.id = 14, .last_sat = pnl_test_day("2024-05-09")},
@@ -168,8 +168,8 @@ static void
 s_tie_break_by_id(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
-    pnl_date_t last = pnl_test_day("2024-05-09");
+    dom_date_t thu = pnl_test_day("2024-05-16");
+    dom_date_t last = pnl_test_day("2024-05-09");
     pnl_expert_t ex[] = {
         {.id = 22, .last_sat = last},
         {.id = 20, .last_sat = last},
@@ -194,7 +194,7 @@ static void
 s_rotation_within_session(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
+    dom_date_t thu = pnl_test_day("2024-05-16");
     pnl_expert_t ex[6];
     for (int i = 0; i < 6; i++)
         ex[i] = (pnl_expert_t){.id = i + 1, .last_sat = NEVER};
@@ -217,7 +217,7 @@ static void
 s_quorum_of_3_and_5(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
+    dom_date_t thu = pnl_test_day("2024-05-16");
     pnl_expert_t ex[7];
     for (int i = 0; i < 7; i++)
         ex[i] = (pnl_expert_t){.id = 100 + i, .last_sat = NEVER};
@@ -251,8 +251,8 @@ static void
 s_no_quorum_with_reasons(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
-    const pnl_date_t away[] = {thu};
+    dom_date_t thu = pnl_test_day("2024-05-16");
+    const dom_date_t away[] = {thu};
     const char *const declared[] = {UNIT};
     pnl_expert_t ex[] = {
         {.id = 1, .name = "Wang Fang", .employer = UNIT, .last_sat = NEVER},
@@ -321,9 +321,9 @@ static void
 s_earliest_session(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
-    const pnl_date_t away1[] = {thu, thu + 14};
-    const pnl_date_t away2[] = {thu};
+    dom_date_t thu = pnl_test_day("2024-05-16");
+    const dom_date_t away1[] = {thu, thu + 14};
+    const dom_date_t away2[] = {thu};
     pnl_expert_t ex[] = {
         {.id = 1, .unavailable = away1, .nunavailable = 2, .last_sat = NEVER},
         {.id = 2, .unavailable = away2, .nunavailable = 1, .last_sat = NEVER},
@@ -336,7 +336,7 @@ s_earliest_session(void **state)
     pnl_case_t c = s_case(); /* arrived 2024-05-10 */
     pnl_try_t tries[8];
     size_t ntries = 0;
-    pnl_date_t d = 0;
+    dom_date_t d = 0;
 
     /* 05-16: two away; 05-23: full; 05-30: one away; 06-06: all there. */
     assert_int_equal(pnl_select_earliest(&p, &c, thu, &d, tries, &ntries), 0);
@@ -416,7 +416,7 @@ s_invalid_quorum_config(void **state)
     pnl_panel_t p = s_panel(ex, 2);
     pnl_case_t c = s_case();
     pnl_pick_t pick;
-    pnl_date_t d;
+    dom_date_t d;
     s_rules.quorum = 2;
     assert_int_equal(pnl_select_quorum(&p, &c, c.arrival + 6, &pick),
                      CMN_ECONFIG);
@@ -429,7 +429,7 @@ static void
 s_bad_input(void **state)
 {
     (void) state;
-    pnl_date_t thu = pnl_test_day("2024-05-16");
+    dom_date_t thu = pnl_test_day("2024-05-16");
     pnl_expert_t ex[] = {{.id = 1, .last_sat = NEVER},
                          {.id = 2, .last_sat = NEVER},
                          {.id = 1, .last_sat = NEVER}};
@@ -448,7 +448,7 @@ s_bad_input(void **state)
     ex[0].nconflicts = 1; /* conflicts is NULL */
     assert_int_equal(pnl_select_quorum(&p, &c, thu, &pick), CMN_EINVAL);
     ex[0].nconflicts = 0;
-    ex[0].last_sat = PNL_DATE_MAX + 1;
+    ex[0].last_sat = DOM_DATE_MAX + 1;
     assert_int_equal(pnl_select_quorum(&p, &c, thu, &pick), CMN_EINVAL);
     ex[0].last_sat = NEVER;
     assert_int_equal(pnl_select_quorum(&p, &c, NEVER, &pick), CMN_EINVAL);

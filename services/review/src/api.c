@@ -11,14 +11,16 @@ s_fill_deadline(const rvw_t *self, const rvw_case_t *k,
                 Mlps__V1__StatusReply *r, char *deadline, char *note,
                 size_t notelen)
 {
-    rvw_date_t d;
+    dom_date_t d;
     int rc = rvw_clock_deadline(&k->clock, self->cal, &d);
     deadline[0] = note[0] = '\0';
     if (rc == 0)
-        rvw_date_format(d, deadline);
+        dom_date_format(d, deadline);
+    char day[DOM_DATE_BUFSZ];
     if (k->state == RVW_ST_ACCEPTED || k->state == RVW_ST_CLOSED)
-        snprintf(note, notelen, "decided on %s", k->decided_on);
-    else if (rc == RVW_ECALENDAR)
+        snprintf(note, notelen, "decided on %s",
+                 dom_date_format(k->decided_on, day));
+    else if (rc == CMN_ECALENDAR)
         snprintf(note, notelen,
                  "the deadline falls past the working-day "
                  "calendar this office knows");
@@ -67,22 +69,23 @@ s_status(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
         return s_not_found(out, &mlps__v1__status_reply__descriptor,
                            req->tracking_id);
     Mlps__V1__StatusReply r = MLPS__V1__STATUS_REPLY__INIT;
-    char outcome[2] = {k.outcome, '\0'}, deadline[RVW_DATE_BUFSZ], note[160];
-    char *missing[RVW_MAT_COUNT];
+    char outcome[2] = {k.outcome, '\0'}, deadline[DOM_DATE_BUFSZ], note[160];
+    char received[DOM_DATE_BUFSZ];
+    char *missing[DOM_MAT_COUNT];
     for (size_t i = 0; i < k.nmissing; i++)
-        missing[i] = (char *) rvw_material_name(k.missing[i]);
+        missing[i] = (char *) dom_material_name(k.missing[i]);
     r.tracking_id = k.tracking_id;
     r.state = (char *) rvw_state_name(k.state);
     r.outcome = outcome;
     r.proposed_level = (uint32_t) k.proposed_level;
     r.level = (uint32_t) k.level;
-    r.received_on = k.received_on;
+    r.received_on = dom_date_format(k.received_on, received);
     s_fill_deadline(self, &k, &r, deadline, note, sizeof note);
     r.n_missing = k.nmissing;
     r.missing = missing;
     r.panel = k.panel_note;
     r.liability_notice = k.liability_notice;
-    r.breached = k.breached_on[0] != '\0';
+    r.breached = k.breached_on != DOM_DATE_NEVER;
     err = cmn_api_reply(out, mlps__v1__status_reply__descriptor.name, &r.base);
     rvw_case_release(&k);
     return err;

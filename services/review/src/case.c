@@ -15,26 +15,26 @@
     "coalesce(warned_on::text, ''), coalesce(breached_on::text, ''), grading"
 
 void
-rvw_kinds_format(const rvw_material_t *k, size_t n, char *buf, size_t len)
+rvw_kinds_format(const dom_material_t *k, size_t n, char *buf, size_t len)
 {
     size_t at = (size_t) snprintf(buf, len, "{");
     for (size_t i = 0; i < n && at < len; i++)
         at += (size_t) snprintf(buf + at, len - at, "%s%s", i ? "," : "",
-                                rvw_material_name(k[i]));
+                                dom_material_name(k[i]));
     if (at < len)
         snprintf(buf + at, len - at, "}");
 }
 
 static size_t
-s_kinds_parse(const char *text, rvw_material_t out[RVW_MAT_COUNT])
+s_kinds_parse(const char *text, dom_material_t out[DOM_MAT_COUNT])
 {
     char copy[512], *save = NULL;
     size_t n = 0;
     snprintf(copy, sizeof copy, "%s", text);
-    for (char *t = strtok_r(copy, "{},", &save); t && n < RVW_MAT_COUNT;
+    for (char *t = strtok_r(copy, "{},", &save); t && n < DOM_MAT_COUNT;
          t = strtok_r(NULL, "{},", &save)) {
-        rvw_material_t kind;
-        if (rvw_material_parse(t, &kind) == 0)
+        dom_material_t kind;
+        if (dom_material_parse(t, &kind) == 0)
             out[n++] = kind;
     }
     return n;
@@ -42,6 +42,21 @@ s_kinds_parse(const char *text, rvw_material_t out[RVW_MAT_COUNT])
 
 #define S_COPY(dst, r, col) \
     snprintf(dst, sizeof dst, "%s", PQgetvalue(r, 0, col))
+
+/* A date column ('' for NULL) as a day; DOM_DATE_NEVER when there is none. */
+static dom_date_t
+s_day(const PGresult *r, int col)
+{
+    dom_date_t d;
+    return dom_date_parse(PQgetvalue(r, 0, col), &d) == 0 ? d : DOM_DATE_NEVER;
+}
+
+/* A day as a parameter: NULL for DOM_DATE_NEVER. */
+static const char *
+s_param(dom_date_t d, char buf[DOM_DATE_BUFSZ])
+{
+    return d == DOM_DATE_NEVER ? NULL : dom_date_format(d, buf);
+}
 
 int
 rvw_case_load(PGconn *c, const char *tracking_id, bool lock, rvw_case_t *k,
@@ -74,8 +89,8 @@ rvw_case_load(PGconn *c, const char *tracking_id, bool lock, rvw_case_t *k,
         k->outcome = PQgetvalue(r, 0, 10)[0];
         k->nmaterials = s_kinds_parse(PQgetvalue(r, 0, 11), k->materials);
         k->nmissing = s_kinds_parse(PQgetvalue(r, 0, 12), k->missing);
-        S_COPY(k->received_on, r, 13);
-        S_COPY(k->decided_on, r, 14);
+        k->received_on = s_day(r, 13);
+        k->decided_on = s_day(r, 14);
         k->clock.state = (rvw_clock_state_t) atoi(PQgetvalue(r, 0, 15));
         k->clock.budget = atoi(PQgetvalue(r, 0, 16));
         k->clock.used = atoi(PQgetvalue(r, 0, 17));
@@ -85,8 +100,8 @@ rvw_case_load(PGconn *c, const char *tracking_id, bool lock, rvw_case_t *k,
         S_COPY(k->panel_note, r, 21);
         k->panel_version = atoll(PQgetvalue(r, 0, 22));
         S_COPY(k->liability_notice, r, 23);
-        S_COPY(k->warned_on, r, 24);
-        S_COPY(k->breached_on, r, 25);
+        k->warned_on = s_day(r, 24);
+        k->breached_on = s_day(r, 25);
         k->grading = PQunescapeBytea(
             (const unsigned char *) PQgetvalue(r, 0, 26), &k->grading_len);
     }
@@ -105,6 +120,8 @@ rvw_case_release(rvw_case_t *k)
 typedef struct {
     char prop[8], comp[8], level[8], outcome[2], cs[8], cb[8], cu[8], csi[16],
         cd[16], pv[24], mats[512], miss[512];
+    char received[DOM_DATE_BUFSZ], decided[DOM_DATE_BUFSZ],
+        warned[DOM_DATE_BUFSZ], breached[DOM_DATE_BUFSZ];
 } s_params_t;
 
 static void
@@ -128,7 +145,7 @@ s_params(const rvw_case_t *k, s_params_t *s, const char *p[21])
                          s->outcome,
                          s->mats,
                          s->miss,
-                         k->decided_on[0] ? k->decided_on : NULL,
+                         s_param(k->decided_on, s->decided),
                          s->cs,
                          s->cb,
                          s->cu,
@@ -138,11 +155,11 @@ s_params(const rvw_case_t *k, s_params_t *s, const char *p[21])
                          k->panel_note,
                          s->pv,
                          k->liability_notice,
-                         k->warned_on[0] ? k->warned_on : NULL,
-                         k->breached_on[0] ? k->breached_on : NULL,
+                         s_param(k->warned_on, s->warned),
+                         s_param(k->breached_on, s->breached),
                          s->prop,
                          s->comp,
-                         k->received_on};
+                         s_param(k->received_on, s->received)};
     memcpy(p, v, sizeof v);
 }
 

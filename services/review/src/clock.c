@@ -6,35 +6,35 @@
 
 /* Event dates never go back, and stay where dates can be counted. */
 static bool
-s_follows(const rvw_clock_t *self, rvw_date_t date)
+s_follows(const rvw_clock_t *self, dom_date_t date)
 {
-    return date >= self->since && date <= RVW_DATE_MAX;
+    return date >= self->since && date <= DOM_DATE_MAX;
 }
 
 int
-rvw_clock_start(rvw_clock_t *self, rvw_date_t received, int budget)
+rvw_clock_start(rvw_clock_t *self, dom_date_t received, int budget)
 {
     if (self == NULL || self->state != RVW_CLOCK_IDLE || budget < 1 ||
-        received < RVW_DATE_MIN || received > RVW_DATE_MAX)
+        received < DOM_DATE_MIN || received > DOM_DATE_MAX)
         return CMN_EINVAL;
     *self = (rvw_clock_t){RVW_CLOCK_RUNNING, budget, 0, received, 0};
     return 0;
 }
 
 int
-rvw_clock_pause(rvw_clock_t *self, const rvw_calendar_t *cal, rvw_date_t date)
+rvw_clock_pause(rvw_clock_t *self, const dom_calendar_t *cal, dom_date_t date)
 {
     if (self == NULL || self->state != RVW_CLOCK_RUNNING ||
         !s_follows(self, date))
         return CMN_EINVAL;
     int n;
-    int rc = rvw_calendar_count(cal, self->since, date, &n);
+    int rc = dom_calendar_count(cal, self->since, date, &n);
     if (rc != 0)
         return rc;
-    rvw_date_t due = self->due;
+    dom_date_t due = self->due;
     if (self->used < self->budget && self->used + n >= self->budget) {
         /* The budget runs out in this stretch: remember the day. */
-        rc = rvw_calendar_deadline(cal, self->since, self->budget - self->used,
+        rc = dom_calendar_deadline(cal, self->since, self->budget - self->used,
                                    &due);
         if (rc != 0)
             return rc;
@@ -47,7 +47,7 @@ rvw_clock_pause(rvw_clock_t *self, const rvw_calendar_t *cal, rvw_date_t date)
 }
 
 int
-rvw_clock_resume(rvw_clock_t *self, rvw_date_t date)
+rvw_clock_resume(rvw_clock_t *self, dom_date_t date)
 {
     if (self == NULL || self->state != RVW_CLOCK_PAUSED ||
         !s_follows(self, date))
@@ -58,7 +58,7 @@ rvw_clock_resume(rvw_clock_t *self, rvw_date_t date)
 }
 
 int
-rvw_clock_restart(rvw_clock_t *self, rvw_date_t date)
+rvw_clock_restart(rvw_clock_t *self, dom_date_t date)
 {
     if (self == NULL || self->state == RVW_CLOCK_IDLE || !s_follows(self, date))
         return CMN_EINVAL;
@@ -73,14 +73,14 @@ rvw_clock_state(const rvw_clock_t *self)
 }
 
 int
-rvw_clock_elapsed(const rvw_clock_t *self, const rvw_calendar_t *cal,
-                  rvw_date_t today, int *n)
+rvw_clock_elapsed(const rvw_clock_t *self, const dom_calendar_t *cal,
+                  dom_date_t today, int *n)
 {
     if (self == NULL || n == NULL || self->state == RVW_CLOCK_IDLE)
         return CMN_EINVAL;
     int more = 0;
     if (self->state == RVW_CLOCK_RUNNING) {
-        int rc = rvw_calendar_count(cal, self->since, today, &more);
+        int rc = dom_calendar_count(cal, self->since, today, &more);
         if (rc != 0)
             return rc;
     }
@@ -89,8 +89,8 @@ rvw_clock_elapsed(const rvw_clock_t *self, const rvw_calendar_t *cal,
 }
 
 int
-rvw_clock_deadline(const rvw_clock_t *self, const rvw_calendar_t *cal,
-                   rvw_date_t *deadline)
+rvw_clock_deadline(const rvw_clock_t *self, const dom_calendar_t *cal,
+                   dom_date_t *deadline)
 {
     if (self == NULL || deadline == NULL || self->state == RVW_CLOCK_IDLE)
         return CMN_EINVAL;
@@ -100,6 +100,6 @@ rvw_clock_deadline(const rvw_clock_t *self, const rvw_calendar_t *cal,
     }
     if (self->state == RVW_CLOCK_PAUSED)
         return CMN_EAGAIN;
-    return rvw_calendar_deadline(cal, self->since, self->budget - self->used,
+    return dom_calendar_deadline(cal, self->since, self->budget - self->used,
                                  deadline);
 }

@@ -4,19 +4,19 @@
 #include <string.h>
 
 static int
-s_dim(const Mlps__V1__Dimension *d, rvw_dimension_t *out)
+s_dim(const Mlps__V1__Dimension *d, dom_dimension_t *out)
 {
     if (d == NULL || d->object < 1 || d->object > 3 || d->degree < 1 ||
         d->degree > 3)
         return CMN_EINVAL;
-    out->object = (rvw_object_t) (d->object - 1);
-    out->degree = (rvw_degree_t) (d->degree - 1);
+    out->object = (dom_object_t) (d->object - 1);
+    out->degree = (dom_degree_t) (d->degree - 1);
     out->level = (int) d->proposed_level;
     return 0;
 }
 
 int
-rvw_from_proto(const Mlps__V1__Grading *g, rvw_grading_t *out)
+rvw_from_proto(const Mlps__V1__Grading *g, dom_grading_t *out)
 {
     if (g == NULL || s_dim(g->business, &out->info) != 0 ||
         s_dim(g->service, &out->service) != 0)
@@ -27,12 +27,12 @@ rvw_from_proto(const Mlps__V1__Grading *g, rvw_grading_t *out)
 
 size_t
 rvw_kinds_present(Mlps__V1__Material *const *m, size_t n,
-                  rvw_material_t out[RVW_MAT_COUNT])
+                  dom_material_t out[DOM_MAT_COUNT])
 {
     size_t k = 0;
-    for (size_t i = 0; i < n && k < RVW_MAT_COUNT; i++) {
-        rvw_material_t kind;
-        if (rvw_material_parse(m[i]->kind, &kind) == 0)
+    for (size_t i = 0; i < n && k < DOM_MAT_COUNT; i++) {
+        dom_material_t kind;
+        if (dom_material_parse(m[i]->kind, &kind) == 0)
             out[k++] = kind;
     }
     return k;
@@ -40,10 +40,10 @@ rvw_kinds_present(Mlps__V1__Material *const *m, size_t n,
 
 int
 rvw_decide_materials(int level, bool has_supervisor,
-                     const rvw_material_t *present, size_t npresent,
+                     const dom_material_t *present, size_t npresent,
                      rvw_decision_t *d)
 {
-    int rc = rvw_materials_missing(level, has_supervisor, present, npresent,
+    int rc = dom_materials_missing(level, has_supervisor, present, npresent,
                                    d->missing, &d->nmissing);
     if (rc != 0)
         return rc;
@@ -55,11 +55,11 @@ rvw_decide_materials(int level, bool has_supervisor,
 int
 rvw_decide_filing(const Mlps__V1__Filing *f, rvw_decision_t *d)
 {
-    rvw_grading_t g;
-    rvw_material_t present[RVW_MAT_COUNT];
+    dom_grading_t g;
+    dom_material_t present[DOM_MAT_COUNT];
     memset(d, 0, sizeof *d);
     if (f->unit == NULL || rvw_from_proto(f->grading, &g) != 0 ||
-        rvw_matrix_check(&g, &d->check) != 0)
+        dom_matrix_check(&g, &d->check) != 0)
         return CMN_EINVAL;
     d->proposed = g.level;
     if (!d->check.agrees) {

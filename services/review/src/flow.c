@@ -3,6 +3,7 @@
 #include "cmn/audit.h"
 #include "cmn/log.h"
 #include "cmn/outbox.h"
+#include "dom/level.h"
 #include "mlps/v1/workflow.pb-c.h"
 #include "rvw/letter.h"
 
@@ -14,9 +15,10 @@
 
 int
 rvw_flow_letter(PGconn *c, const rvw_t *self, const rvw_case_t *k,
-                const rvw_decision_t *d, const char *today)
+                const rvw_decision_t *d, dom_date_t today)
 {
-    rvw_grading_t g;
+    dom_grading_t g;
+    char received[DOM_DATE_BUFSZ], issued[DOM_DATE_BUFSZ];
     Mlps__V1__Grading *pg =
         mlps__v1__grading__unpack(NULL, k->grading_len, k->grading);
     int have = pg != NULL && rvw_from_proto(pg, &g) == 0;
@@ -25,8 +27,8 @@ rvw_flow_letter(PGconn *c, const rvw_t *self, const rvw_case_t *k,
                       .office = self->conf.office_name,
                       .unit_name = k->unit_name,
                       .system_name = k->system_name,
-                      .received_on = k->received_on,
-                      .issued_on = today,
+                      .received_on = dom_date_format(k->received_on, received),
+                      .issued_on = dom_date_format(today, issued),
                       .outcome = k->outcome,
                       .proposed = k->proposed_level,
                       .level = k->level,
@@ -40,7 +42,7 @@ rvw_flow_letter(PGconn *c, const rvw_t *self, const rvw_case_t *k,
     if (body == NULL)
         return CMN_ENOMEM;
     char outcome[2] = {k->outcome, '\0'};
-    const char *p[4] = {k->tracking_id, outcome, today, body};
+    const char *p[4] = {k->tracking_id, outcome, issued, body};
     int err;
     PGresult *r = cmn_pg_exec(c,
                               "INSERT INTO letters (tracking_id, outcome, "
@@ -54,7 +56,7 @@ rvw_flow_letter(PGconn *c, const rvw_t *self, const rvw_case_t *k,
 void
 rvw_flow_clock_note(rvw_case_t *k, int rc, const char *what)
 {
-    if (rc == RVW_ECALENDAR)
+    if (rc == CMN_ECALENDAR)
         snprintf(k->clock_note, sizeof k->clock_note,
                  "%s: a day to count lies past the working-day calendar", what);
     else if (rc != 0)
@@ -63,24 +65,19 @@ rvw_flow_clock_note(rvw_case_t *k, int rc, const char *what)
 }
 
 void
-rvw_flow_resume(rvw_case_t *k, const char *today)
+rvw_flow_resume(rvw_case_t *k, dom_date_t today)
 {
-    rvw_date_t day;
-    if (rvw_clock_state(&k->clock) == RVW_CLOCK_PAUSED &&
-        rvw_date_parse(today, &day) == 0)
-        rvw_flow_clock_note(k, rvw_clock_resume(&k->clock, day), "resume");
+    if (rvw_clock_state(&k->clock) == RVW_CLOCK_PAUSED)
+        rvw_flow_clock_note(k, rvw_clock_resume(&k->clock, today), "resume");
 }
 
 int
 rvw_flow_settle(PGconn *c, const rvw_t *self, rvw_case_t *k, rvw_decision_t *d,
-                const char *today)
+                dom_date_t today)
 {
-    rvw_date_t day;
-    if (rvw_date_parse(today, &day) != 0)
-        return CMN_EINVAL;
-    if (k->level < 2) { /* level 1 systems are not filed */
+    if (!dom_level_filed(k->level)) { /* level 1 systems are not filed */
         k->state = RVW_ST_CLOSED;
-        snprintf(k->decided_on, sizeof k->decided_on, "%s", today);
+        k->decided_on = today;
         return 0;
     }
     int rc = rvw_decide_materials(k->level, k->has_supervisor, k->materials,
@@ -92,11 +89,11 @@ rvw_flow_settle(PGconn *c, const rvw_t *self, rvw_case_t *k, rvw_decision_t *d,
     k->nmissing = d->nmissing;
     if (d->outcome == 'A') {
         k->state = RVW_ST_ACCEPTED;
-        snprintf(k->decided_on, sizeof k->decided_on, "%s", today);
+        k->decided_on = today;
     } else {
         k->state = RVW_ST_INCOMPLETE;
         if (rvw_clock_state(&k->clock) == RVW_CLOCK_RUNNING)
-            rvw_flow_clock_note(k, rvw_clock_pause(&k->clock, self->cal, day),
+            rvw_flow_clock_note(k, rvw_clock_pause(&k->clock, self->cal, today),
                                 "waiting for materials");
     }
     return rvw_flow_letter(c, self, k, d, today);
@@ -104,14 +101,13 @@ rvw_flow_settle(PGconn *c, const rvw_t *self, rvw_case_t *k, rvw_decision_t *d,
 
 int
 rvw_flow_refer(PGconn *c, const rvw_t *self, rvw_case_t *k,
-               const rvw_decision_t *d, const char *today)
+               const rvw_decision_t *d, dom_date_t today)
 {
-    rvw_date_t received;
-    if (rvw_date_parse(k->received_on, &received) != 0)
-        return CMN_EINVAL;
+    char referred[DOM_DATE_BUFSZ];
     k->outcome = 'C';
     k->state = RVW_ST_PANEL;
-    rvw_flow_clock_note(k, rvw_clock_pause(&k->clock, self->cal, received),
+    rvw_flow_clock_note(k,
+                        rvw_clock_pause(&k->clock, self->cal, k->received_on),
                         "with the expert panel");
     Mlps__V1__PanelReferral pr = MLPS__V1__PANEL_REFERRAL__INIT;
     char reason[160];
@@ -127,7 +123,7 @@ rvw_flow_refer(PGconn *c, const rvw_t *self, rvw_case_t *k,
     pr.proposed_level = (uint32_t) d->proposed;
     pr.computed_level = (uint32_t) d->check.level;
     pr.reason = reason;
-    pr.referred_on = (char *) today;
+    pr.referred_on = dom_date_format(today, referred);
     k->panel_version = 1;
     int err = cmn_outbox_put_pb(c, S_PANEL, k->tracking_id, 1, &pr.base);
     if (err == 0)

@@ -31,7 +31,7 @@ s_load(PGconn *c, const char *tracking, rvw_event_t ev, rvw_case_t *k,
 
 static void
 s_case_from_filing(rvw_case_t *k, const Mlps__V1__FilingReceived *fr,
-                   const rvw_decision_t *d)
+                   dom_date_t received, const rvw_decision_t *d)
 {
     const Mlps__V1__Filing *f = fr->filing;
     memset(k, 0, sizeof *k);
@@ -41,7 +41,8 @@ s_case_from_filing(rvw_case_t *k, const Mlps__V1__FilingReceived *fr,
     snprintf(k->unit_credit_code, sizeof k->unit_credit_code, "%s",
              f->unit->credit_code);
     snprintf(k->system_name, sizeof k->system_name, "%s", f->system->name);
-    snprintf(k->received_on, sizeof k->received_on, "%s", fr->received_on);
+    k->received_on = received;
+    k->decided_on = k->warned_on = k->breached_on = DOM_DATE_NEVER;
     k->has_supervisor = f->unit->has_supervisor;
     k->proposed_level = d->proposed;
     k->computed_level = d->check.level;
@@ -53,23 +54,21 @@ s_case_from_filing(rvw_case_t *k, const Mlps__V1__FilingReceived *fr,
 /* The first review: A, B or C, stored with the case. */
 static int
 s_decide_new(PGconn *c, const rvw_t *self, const cmn_env_msg_t *m,
-             const Mlps__V1__FilingReceived *fr, rvw_decision_t *d)
+             const Mlps__V1__FilingReceived *fr, dom_date_t received,
+             rvw_decision_t *d)
 {
     rvw_case_t k;
-    rvw_date_t received;
-    char today[11];
-    cmn_svc_today(&self->conf.base, today);
-    s_case_from_filing(&k, fr, d);
+    dom_date_t today = cmn_svc_today(&self->conf.base);
+    s_case_from_filing(&k, fr, received, d);
     if (m->peer[0] != '\0') /* an authenticated office outranks the payload */
         snprintf(k.office, sizeof k.office, "%.32s", m->peer);
     int err =
         cmn_pb_pack(&fr->filing->grading->base, &k.grading, &k.grading_len);
     if (err != 0)
         return err;
-    if (rvw_date_parse(k.received_on, &received) == 0)
-        rvw_flow_clock_note(
-            &k, rvw_clock_start(&k.clock, received, (int) self->conf.budget),
-            "start");
+    rvw_flow_clock_note(
+        &k, rvw_clock_start(&k.clock, received, (int) self->conf.budget),
+        "start");
     if (d->outcome == 'C') {
         err = rvw_flow_refer(c, self, &k, d, today);
     } else {
@@ -104,11 +103,11 @@ s_on_filing(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         (const Mlps__V1__FilingReceived *) m->payload;
     rvw_decision_t d;
     rvw_case_t k;
-    rvw_date_t received;
+    dom_date_t received;
     int found = 0;
     if (fr->filing == NULL || fr->filing->unit == NULL ||
         fr->filing->system == NULL ||
-        rvw_date_parse(fr->received_on, &received) != 0 ||
+        dom_date_parse(fr->received_on, &received) != 0 ||
         rvw_decide_filing(fr->filing, &d) != 0) {
         snprintf(why, whylen, "field \"filing\": incomplete or malformed");
         return CMN_EREJECT;
@@ -121,18 +120,18 @@ s_on_filing(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         rvw_fsm_step(found ? k.state : RVW_ST_NONE, RVW_EV_FILING);
     if (step->act == RVW_ACT_REPEAT) /* taken in before */
         return 0;
-    return s_decide_new(c, self, m, fr, &d);
+    return s_decide_new(c, self, m, fr, received, &d);
 }
 
 /* Adds the kinds in add[0..n) that k lacks. */
 static void
-s_add_kinds(rvw_case_t *k, const rvw_material_t *add, size_t n)
+s_add_kinds(rvw_case_t *k, const dom_material_t *add, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         bool have = false;
         for (size_t j = 0; j < k->nmaterials; j++)
             have |= k->materials[j] == add[i];
-        if (!have && k->nmaterials < RVW_MAT_COUNT)
+        if (!have && k->nmaterials < DOM_MAT_COUNT)
             k->materials[k->nmaterials++] = add[i];
     }
 }
@@ -147,8 +146,7 @@ s_on_supplement(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
     const rvw_step_t *step;
     rvw_case_t k;
     rvw_decision_t d;
-    rvw_date_t day;
-    char today[11];
+    dom_date_t day;
     int err =
         s_load(c, ms->tracking_id, RVW_EV_SUPPLEMENT, &k, &step, why, whylen);
     if (err != 0)
@@ -157,20 +155,19 @@ s_on_supplement(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         err = rvw_flow_ignored(c, &k, "materials.supplemented", step);
         goto out;
     }
-    if (rvw_date_parse(ms->received_on, &day) != 0) {
+    if (dom_date_parse(ms->received_on, &day) != 0) {
         snprintf(why, whylen, "field \"received_on\": not a date");
         err = CMN_EREJECT;
         goto out;
     }
     memset(&d, 0, sizeof d);
-    rvw_material_t add[RVW_MAT_COUNT];
+    dom_material_t add[DOM_MAT_COUNT];
     s_add_kinds(&k, add,
                 rvw_kinds_present(ms->materials, ms->n_materials, add));
     /* The count starts again from the day the materials arrive. */
     k.clock_note[0] = '\0';
     rvw_flow_clock_note(&k, rvw_clock_restart(&k.clock, day), "restart");
-    cmn_svc_today(&self->conf.base, today);
-    err = rvw_flow_settle(c, self, &k, &d, today);
+    err = rvw_flow_settle(c, self, &k, &d, cmn_svc_today(&self->conf.base));
     if (err == 0)
         err = rvw_flow_reached(&k, RVW_EV_SUPPLEMENT, step);
     if (err == 0)
@@ -195,7 +192,6 @@ s_on_insist(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
     const rvw_step_t *step;
     rvw_case_t k;
     rvw_decision_t d;
-    char today[11];
     int err = s_load(c, ui->tracking_id, RVW_EV_INSIST, &k, &step, why, whylen);
     if (err != 0)
         return err;
@@ -203,7 +199,7 @@ s_on_insist(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         err = rvw_flow_ignored(c, &k, "unit.insisted", step);
         goto out;
     }
-    cmn_svc_today(&self->conf.base, today);
+    dom_date_t today = cmn_svc_today(&self->conf.base);
     bool at_panel = k.state == RVW_ST_PANEL;
     rvw_flow_resume(&k, today);
     k.level = k.proposed_level;
@@ -242,7 +238,6 @@ s_on_decision(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
     const rvw_step_t *step;
     rvw_case_t k;
     rvw_decision_t d;
-    char today[11];
     if (pd->verdict == MLPS__V1__PANEL_VERDICT__ADJUST &&
         (pd->level < 1 || pd->level > 5)) {
         snprintf(why, whylen, "field \"level\": must be 1 to 5");
@@ -256,7 +251,7 @@ s_on_decision(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         err = rvw_flow_ignored(c, &k, "panel.decided", step);
         goto out;
     }
-    cmn_svc_today(&self->conf.base, today);
+    dom_date_t today = cmn_svc_today(&self->conf.base);
     rvw_flow_resume(&k, today);
     bool adjust = pd->verdict == MLPS__V1__PANEL_VERDICT__ADJUST;
     k.level = adjust ? (int) pd->level : k.proposed_level;
@@ -288,7 +283,6 @@ s_on_escalation(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         (const Mlps__V1__PanelEscalation *) m->payload;
     const rvw_step_t *step;
     rvw_case_t k;
-    char today[11];
     int err = s_load(c, pe->tracking_id, RVW_EV_PANEL_ESCALATION, &k, &step,
                      why, whylen);
     if (err != 0)
@@ -297,9 +291,8 @@ s_on_escalation(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         err = rvw_flow_ignored(c, &k, "panel.escalated", step);
         goto out;
     }
-    cmn_svc_today(&self->conf.base, today);
     /* Back with the office: its clock runs again. */
-    rvw_flow_resume(&k, today);
+    rvw_flow_resume(&k, cmn_svc_today(&self->conf.base));
     k.state = RVW_ST_ESCALATED;
     snprintf(k.panel_note, sizeof k.panel_note,
              "专家组无法组成法定人数，已报市信息办 (no quorum: %s)",

@@ -49,7 +49,7 @@ s_level(int level)
 }
 
 static const char *
-s_object(rvw_object_t o)
+s_object(dom_object_t o)
 {
     static const char *const names[] = {"公民、法人和其他组织的合法权益",
                                         "社会秩序和公共利益", "国家安全"};
@@ -57,7 +57,7 @@ s_object(rvw_object_t o)
 }
 
 static const char *
-s_degree(rvw_degree_t d)
+s_degree(dom_degree_t d)
 {
     static const char *const names[] = {"一般损害", "严重损害", "特别严重损害"};
     return (unsigned) d < 3 ? names[d] : "?";
@@ -74,7 +74,7 @@ s_date(s_text_t *t, const char *ymd)
 }
 
 static void
-s_dim(s_text_t *t, const char *name, const rvw_dimension_t *d, int computed,
+s_dim(s_text_t *t, const char *name, const dom_dimension_t *d, int computed,
       int differs)
 {
     s_put(t, "  %s：受侵害客体为%s，侵害程度为%s；你单位定为%s，", name,
@@ -105,8 +105,8 @@ s_body(s_text_t *t, const rvw_letter_t *l)
               s_level(l->level));
         for (size_t i = 0; i < l->nmissing; i++)
             s_put(t, "  %zu. %s（%s）\n", i + 1,
-                  rvw_material_title(l->missing[i]),
-                  rvw_material_name(l->missing[i]));
+                  dom_material_title(l->missing[i]),
+                  dom_material_name(l->missing[i]));
         s_put(t, "审核期限自补充材料到达之日起重新计算。\n");
         break;
     case 'C':

@@ -7,6 +7,6 @@ main(int argc, char **argv)
     static rvw_t self;
     int rc = cmn_svc_main(&rvw_service, rvw_options, &self.conf,
                           &self.conf.base, &self, argc, argv);
-    rvw_calendar_destroy(&self.cal);
+    dom_calendar_destroy(&self.cal);
     return rc;
 }

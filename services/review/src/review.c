@@ -3,6 +3,7 @@
  * watch.c, what they share in flow.c. */
 #include "rvw/review.h"
 #include "cmn/audit.h"
+#include "cmn/file.h"
 #include "cmn/log.h"
 
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #include <string.h>
 
 #ifndef RVW_CALENDAR_DEFAULT
-#define RVW_CALENDAR_DEFAULT "calendar/cn-2026.txt"
+#define RVW_CALENDAR_DEFAULT "cn-2026.txt"
 #endif
 
 const cmn_cfg_opt_t rvw_options[] = {
@@ -35,13 +36,19 @@ s_load_calendar(rvw_t *self)
 {
     char *copy = strdup(self->conf.calendar), *save = NULL, err[256];
     int rc = 0;
-    if (copy == NULL || (self->cal = rvw_calendar_new()) == NULL) {
+    if (copy == NULL || (self->cal = dom_calendar_new()) == NULL) {
         free(copy);
         return CMN_ENOMEM;
     }
     for (char *f = strtok_r(copy, ",", &save); f && rc == 0;
          f = strtok_r(NULL, ",", &save)) {
-        rc = rvw_calendar_load(self->cal, f, err, sizeof err);
+        char *text = NULL;
+        size_t len = 0;
+        rc = cmn_file_read(f, DOM_CALENDAR_MAX_BYTES, &text, &len, err,
+                           sizeof err);
+        if (rc == 0)
+            rc = dom_calendar_parse(self->cal, f, text, len, err, sizeof err);
+        free(text);
         if (rc != 0)
             cmn_log_error("could not load calendar: %s", err);
         else

@@ -9,10 +9,10 @@
 /* One case, in its own transaction: warn once, record a breach once. */
 static int
 s_watch_one(PGconn *c, const rvw_t *self, const char *tracking,
-            rvw_date_t today, const char *today_s)
+            dom_date_t today)
 {
     rvw_case_t k;
-    rvw_date_t deadline;
+    dom_date_t deadline;
     int found, left = 0, err = cmn_pg_cmd(c, "BEGIN");
     if (err == 0)
         err = rvw_case_load(c, tracking, true, &k, &found);
@@ -20,22 +20,22 @@ s_watch_one(PGconn *c, const rvw_t *self, const char *tracking,
         return err;
     if (rvw_clock_state(&k.clock) != RVW_CLOCK_RUNNING ||
         rvw_clock_deadline(&k.clock, self->cal, &deadline) != 0 ||
-        rvw_calendar_count(self->cal, today, deadline, &left) != 0) {
+        dom_calendar_count(self->cal, today, deadline, &left) != 0) {
         rvw_case_release(&k);
         return cmn_pg_cmd(c, "COMMIT");
     }
-    char when[RVW_DATE_BUFSZ];
-    rvw_date_format(deadline, when);
-    if (today > deadline && k.breached_on[0] == '\0') {
-        snprintf(k.breached_on, sizeof k.breached_on, "%s", today_s);
+    char when[DOM_DATE_BUFSZ];
+    dom_date_format(deadline, when);
+    if (today > deadline && k.breached_on == DOM_DATE_NEVER) {
+        k.breached_on = today;
         err = rvw_case_save(c, &k);
         if (err == 0)
             err = cmn_audit(c, "system", "deadline.breached", tracking,
                             "deadline %s passed", when);
         cmn_log_warn("case %s: review deadline %s breached", tracking, when);
     } else if (today <= deadline && left <= self->conf.warn_days &&
-               k.warned_on[0] == '\0') {
-        snprintf(k.warned_on, sizeof k.warned_on, "%s", today_s);
+               k.warned_on == DOM_DATE_NEVER) {
+        k.warned_on = today;
         err = rvw_case_save(c, &k);
         if (err == 0)
             err = cmn_audit(c, "system", "deadline.warning", tracking,
@@ -53,12 +53,8 @@ int
 rvw_watch_work(PGconn *c, void *arg)
 {
     const rvw_t *self = arg;
-    char today_s[11];
-    rvw_date_t today;
+    dom_date_t today = cmn_svc_today(&self->conf.base);
     int err;
-    cmn_svc_today(&self->conf.base, today_s);
-    if (rvw_date_parse(today_s, &today) != 0)
-        return CMN_EINVAL;
     /* Open cases whose clock runs: those the office must still answer. */
     PGresult *r = cmn_pg_exec(c,
                               "SELECT tracking_id FROM cases WHERE state = "
@@ -68,7 +64,7 @@ rvw_watch_work(PGconn *c, void *arg)
     if (r == NULL)
         return err;
     for (int i = 0; err == 0 && i < PQntuples(r); i++)
-        err = s_watch_one(c, self, PQgetvalue(r, i, 0), today, today_s);
+        err = s_watch_one(c, self, PQgetvalue(r, i, 0), today);
     PQclear(r);
     return err;
 }

@@ -1,36 +1,40 @@
 /* clock_test.c - the review clock on the 2026 calendar: the budget, pauses
  * for the expert panel, the restart after a B reply, and misuse. Expected
  * dates are counted by hand; March 2026 has no holidays. */
+#include "cmn/file.h"
 #include "rvw/clock.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
+#include <stdlib.h>
 
-#include <cmocka.h>
+#include "cmn_test/unit.h"
 
 #define S_FILE RVW_CALENDAR_DIR "/cn-2026.txt"
 
-static rvw_date_t
+static dom_date_t
 s_date(const char *text)
 {
-    rvw_date_t d = 0;
-    assert_int_equal(rvw_date_parse(text, &d), 0);
+    dom_date_t d = 0;
+    assert_int_equal(dom_date_parse(text, &d), 0);
     return d;
 }
 
 static int
 s_setup(void **state)
 {
-    rvw_calendar_t *cal = rvw_calendar_new();
+    dom_calendar_t *cal = dom_calendar_new();
     char err[512] = "";
     if (cal == NULL)
         return -1;
-    if (rvw_calendar_load(cal, S_FILE, err, sizeof err) != 0) {
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cmn_file_read(S_FILE, DOM_CALENDAR_MAX_BYTES, &text, &len, err,
+                           sizeof err);
+    if (rc == 0)
+        rc = dom_calendar_parse(cal, S_FILE, text, len, err, sizeof err);
+    free(text);
+    if (rc != 0) {
         print_error("%s\n", err);
-        rvw_calendar_destroy(&cal);
+        dom_calendar_destroy(&cal);
         return -1;
     }
     *state = cal;
@@ -40,23 +44,23 @@ s_setup(void **state)
 static int
 s_teardown(void **state)
 {
-    rvw_calendar_t *cal = *state;
-    rvw_calendar_destroy(&cal);
+    dom_calendar_t *cal = *state;
+    dom_calendar_destroy(&cal);
     return 0;
 }
 
 static void
-s_assert_deadline(const rvw_clock_t *c, const rvw_calendar_t *cal,
+s_assert_deadline(const rvw_clock_t *c, const dom_calendar_t *cal,
                   const char *want)
 {
-    rvw_date_t d = 0;
+    dom_date_t d = 0;
     assert_int_equal(rvw_clock_deadline(c, cal, &d), 0);
-    char buf[RVW_DATE_BUFSZ];
-    assert_string_equal(rvw_date_format(d, buf), want);
+    char buf[DOM_DATE_BUFSZ];
+    assert_string_equal(dom_date_format(d, buf), want);
 }
 
 static int
-s_elapsed(const rvw_clock_t *c, const rvw_calendar_t *cal, const char *today)
+s_elapsed(const rvw_clock_t *c, const dom_calendar_t *cal, const char *today)
 {
     int n = -1;
     assert_int_equal(rvw_clock_elapsed(c, cal, s_date(today), &n), 0);
@@ -65,9 +69,9 @@ s_elapsed(const rvw_clock_t *c, const rvw_calendar_t *cal, const char *today)
 
 /* Without pauses the clock is the calendar's deadline. */
 static void
-test_plain(void **state)
+s_plain(void **state)
 {
-    const rvw_calendar_t *cal = *state;
+    const dom_calendar_t *cal = *state;
     rvw_clock_t c = RVW_CLOCK_INIT;
     assert_int_equal(rvw_clock_state(&c), RVW_CLOCK_IDLE);
     assert_int_equal(rvw_clock_start(&c, s_date("2026-02-13"), 10), 0);
@@ -86,9 +90,9 @@ test_plain(void **state)
  *   counted: 4 Thu 03-12, 5 Fri 03-13, 6 Mon 03-16 .. 10 Fri 03-20.
  * Without the pause the deadline would be Monday 03-16. */
 static void
-test_pause_excludes_panel_time(void **state)
+s_pause_excludes_panel_time(void **state)
 {
-    const rvw_calendar_t *cal = *state;
+    const dom_calendar_t *cal = *state;
     rvw_clock_t c = RVW_CLOCK_INIT;
     assert_int_equal(rvw_clock_start(&c, s_date("2026-03-02"), 10), 0);
     s_assert_deadline(&c, cal, "2026-03-16");
@@ -97,7 +101,7 @@ test_pause_excludes_panel_time(void **state)
     assert_int_equal(rvw_clock_state(&c), RVW_CLOCK_PAUSED);
     assert_int_equal(s_elapsed(&c, cal, "2026-03-05"), 3);
     assert_int_equal(s_elapsed(&c, cal, "2026-03-10"), 3); /* frozen */
-    rvw_date_t d = 0;
+    dom_date_t d = 0;
     assert_int_equal(rvw_clock_deadline(&c, cal, &d), CMN_EAGAIN);
 
     assert_int_equal(rvw_clock_resume(&c, s_date("2026-03-11")), 0);
@@ -110,9 +114,9 @@ test_pause_excludes_panel_time(void **state)
 
 /* A pause and a resume on the same day lose nothing. */
 static void
-test_pause_resume_same_day(void **state)
+s_pause_resume_same_day(void **state)
 {
-    const rvw_calendar_t *cal = *state;
+    const dom_calendar_t *cal = *state;
     rvw_clock_t c = RVW_CLOCK_INIT;
     assert_int_equal(rvw_clock_start(&c, s_date("2026-03-02"), 10), 0);
     assert_int_equal(rvw_clock_pause(&c, cal, s_date("2026-03-05")), 0);
@@ -126,9 +130,9 @@ test_pause_resume_same_day(void **state)
  *   3 Wed 05-06, 4 Thu 05-07, 5 Fri 05-08, 6 Sat 05-09 (make-up day),
  *   (Sun 05-10) 7 Mon 05-11, 8 Tue 05-12, 9 Wed 05-13, 10 Thu 05-14. */
 static void
-test_restart_after_b(void **state)
+s_restart_after_b(void **state)
 {
-    const rvw_calendar_t *cal = *state;
+    const dom_calendar_t *cal = *state;
     rvw_clock_t c = RVW_CLOCK_INIT;
     assert_int_equal(rvw_clock_start(&c, s_date("2026-03-02"), 10), 0);
     assert_int_equal(rvw_clock_pause(&c, cal, s_date("2026-03-06")), 0);
@@ -153,9 +157,9 @@ test_restart_after_b(void **state)
  * Monday 03-16; the case goes to the panel on Wednesday 03-18 with 12 days
  * used (03-03..06, 03-09..13, 03-16..18). The deadline stays 03-16. */
 static void
-test_overdue_then_paused(void **state)
+s_overdue_then_paused(void **state)
 {
-    const rvw_calendar_t *cal = *state;
+    const dom_calendar_t *cal = *state;
     rvw_clock_t c = RVW_CLOCK_INIT;
     assert_int_equal(rvw_clock_start(&c, s_date("2026-03-02"), 10), 0);
     assert_int_equal(rvw_clock_pause(&c, cal, s_date("2026-03-18")), 0);
@@ -172,7 +176,7 @@ test_overdue_then_paused(void **state)
     s_assert_deadline(&e, cal, "2026-03-16");
     /* Paused the day before: one day left, no deadline until resumed. */
     rvw_clock_t f = RVW_CLOCK_INIT;
-    rvw_date_t d;
+    dom_date_t d;
     assert_int_equal(rvw_clock_start(&f, s_date("2026-03-02"), 10), 0);
     assert_int_equal(rvw_clock_pause(&f, cal, s_date("2026-03-13")), 0);
     assert_int_equal(rvw_clock_deadline(&f, cal, &d), CMN_EAGAIN);
@@ -182,11 +186,11 @@ test_overdue_then_paused(void **state)
 
 /* A wrong call returns CMN_EINVAL and leaves the clock as it was. */
 static void
-test_misuse(void **state)
+s_misuse(void **state)
 {
-    const rvw_calendar_t *cal = *state;
+    const dom_calendar_t *cal = *state;
     rvw_clock_t c = RVW_CLOCK_INIT, before;
-    rvw_date_t d;
+    dom_date_t d;
     int n;
     assert_int_equal(rvw_clock_pause(&c, cal, s_date("2026-03-02")),
                      CMN_EINVAL);
@@ -218,34 +222,34 @@ test_misuse(void **state)
 
 /* Past the calendar: the pause cannot be counted, the clock stays. */
 static void
-test_past_the_calendar(void **state)
+s_past_the_calendar(void **state)
 {
-    const rvw_calendar_t *cal = *state;
+    const dom_calendar_t *cal = *state;
     rvw_clock_t c = RVW_CLOCK_INIT, before;
-    rvw_date_t d = 0;
+    dom_date_t d = 0;
     int n;
     assert_int_equal(rvw_clock_start(&c, s_date("2026-12-21"), 10), 0);
-    assert_int_equal(rvw_clock_deadline(&c, cal, &d), RVW_ECALENDAR);
+    assert_int_equal(rvw_clock_deadline(&c, cal, &d), CMN_ECALENDAR);
     before = c;
     assert_int_equal(rvw_clock_pause(&c, cal, s_date("2027-01-05")),
-                     RVW_ECALENDAR);
+                     CMN_ECALENDAR);
     assert_memory_equal(&c, &before, sizeof c);
     assert_int_equal(rvw_clock_elapsed(&c, cal, s_date("2027-01-05"), &n),
-                     RVW_ECALENDAR);
+                     CMN_ECALENDAR);
     assert_int_equal(s_elapsed(&c, cal, "2026-12-31"), 8);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain),
-        cmocka_unit_test(test_pause_excludes_panel_time),
-        cmocka_unit_test(test_pause_resume_same_day),
-        cmocka_unit_test(test_restart_after_b),
-        cmocka_unit_test(test_overdue_then_paused),
-        cmocka_unit_test(test_misuse),
-        cmocka_unit_test(test_past_the_calendar),
+        cmocka_unit_test(s_plain),
+        cmocka_unit_test(s_pause_excludes_panel_time),
+        cmocka_unit_test(s_pause_resume_same_day),
+        cmocka_unit_test(s_restart_after_b),
+        cmocka_unit_test(s_overdue_then_paused),
+        cmocka_unit_test(s_misuse),
+        cmocka_unit_test(s_past_the_calendar),
     };
-    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+    return MLPS_TEST_RUN_GROUP(tests, s_setup, s_teardown, argc, argv);
 }

@@ -1,4 +1,5 @@
 /* decide_test.c - A, B and C for filings, and what their letters say. */
+#include "cmn_test/unit.h"
 #include "rvw/decide.h"
 #include "rvw/letter.h"
 
@@ -61,7 +62,7 @@ s_build(s_fix_t *x, int object, int degree, int level, const char *kinds)
        "product_list evaluation_report"
 
 static void
-test_a_when_matrix_agrees_and_materials_complete(void **state)
+s_a_when_matrix_agrees_and_materials_complete(void **state)
 {
     (void) state;
     s_fix_t x;
@@ -74,7 +75,7 @@ test_a_when_matrix_agrees_and_materials_complete(void **state)
 }
 
 static void
-test_b_lists_exactly_what_is_missing(void **state)
+s_b_lists_exactly_what_is_missing(void **state)
 {
     (void) state;
     s_fix_t x;
@@ -86,8 +87,8 @@ test_b_lists_exactly_what_is_missing(void **state)
     assert_int_equal(rvw_decide_filing(&x.f, &d), 0);
     assert_int_equal(d.outcome, 'B');
     assert_int_equal(d.nmissing, 2);
-    assert_int_equal(d.missing[0], RVW_MAT_TOPOLOGY);
-    assert_int_equal(d.missing[1], RVW_MAT_PRODUCT_LIST);
+    assert_int_equal(d.missing[0], DOM_MAT_TOPOLOGY);
+    assert_int_equal(d.missing[1], DOM_MAT_PRODUCT_LIST);
     /* a supervising department adds its approval */
     x.u.has_supervisor = true;
     assert_int_equal(rvw_decide_filing(&x.f, &d), 0);
@@ -95,7 +96,7 @@ test_b_lists_exactly_what_is_missing(void **state)
 }
 
 static void
-test_c_when_the_matrix_disagrees(void **state)
+s_c_when_the_matrix_disagrees(void **state)
 {
     (void) state;
     s_fix_t x;
@@ -116,7 +117,7 @@ test_c_when_the_matrix_disagrees(void **state)
 }
 
 static void
-test_malformed_grading_refused(void **state)
+s_malformed_grading_refused(void **state)
 {
     (void) state;
     s_fix_t x;
@@ -128,12 +129,12 @@ test_malformed_grading_refused(void **state)
 }
 
 static void
-test_letters(void **state)
+s_letters(void **state)
 {
     (void) state;
     s_fix_t x;
     rvw_decision_t d;
-    rvw_grading_t g;
+    dom_grading_t g;
     s_build(&x, MLPS__V1__HARM_OBJECT__SOCIAL_ORDER,
             MLPS__V1__HARM_DEGREE__SERIOUS, 2, L2);
     assert_int_equal(rvw_decide_filing(&x.f, &d), 0);
@@ -156,7 +157,7 @@ test_letters(void **state)
     assert_non_null(strstr(c, "2026年11月20日"));
     free(c);
 
-    rvw_material_t miss[2] = {RVW_MAT_TOPOLOGY, RVW_MAT_PRODUCT_LIST};
+    dom_material_t miss[2] = {DOM_MAT_TOPOLOGY, DOM_MAT_PRODUCT_LIST};
     l.outcome = 'B';
     l.missing = miss;
     l.nmissing = 2;
@@ -178,14 +179,14 @@ test_letters(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_a_when_matrix_agrees_and_materials_complete),
-        cmocka_unit_test(test_b_lists_exactly_what_is_missing),
-        cmocka_unit_test(test_c_when_the_matrix_disagrees),
-        cmocka_unit_test(test_malformed_grading_refused),
-        cmocka_unit_test(test_letters),
+        cmocka_unit_test(s_a_when_matrix_agrees_and_materials_complete),
+        cmocka_unit_test(s_b_lists_exactly_what_is_missing),
+        cmocka_unit_test(s_c_when_the_matrix_disagrees),
+        cmocka_unit_test(s_malformed_grading_refused),
+        cmocka_unit_test(s_letters),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return MLPS_TEST_RUN(tests, argc, argv);
 }

@@ -1,12 +1,7 @@
 /* fsm_test.c - walks the whole review transition table. */
 #include "rvw/fsm.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
+#include "cmn_test/unit.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -98,12 +93,12 @@ s_out_of_range_refuses(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(s_whole_table),
         cmocka_unit_test(s_names_round_trip),
         cmocka_unit_test(s_out_of_range_refuses),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return MLPS_TEST_RUN(tests, argc, argv);
 }

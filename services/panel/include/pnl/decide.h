@@ -24,13 +24,12 @@
 #ifndef PNL_DECIDE_H
 #define PNL_DECIDE_H
 #include "cmn/err.h"
+#include "dom/level.h"
 #include "pnl/select.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define PNL_LEVEL_MIN 1
-#define PNL_LEVEL_MAX 5
 
 typedef enum {
     PNL_STANCE_CONFIRM = 1, /* keep the proposed level */
@@ -69,7 +68,7 @@ typedef struct {
     int nopinions; /* as in the ballot */
     int needed;    /* nseated / 2 + 1 */
     int nconfirm;  /* opinions confirming */
-    int nadjust[PNL_LEVEL_MAX + 1]; /* [N]: opinions adjusting to N */
+    int nadjust[DOM_LEVEL_MAX + 1]; /* [N]: opinions adjusting to N */
 } pnl_decision_t;
 
 /* Counts the opinions of ballot into *decision. CMN_EINVAL when the ballot

@@ -24,7 +24,7 @@
  * `why` when not NULL). With no quorum there the case is escalated
  * instead: PanelEscalation to review, audit "panel.escalated". */
 int pnl_flow_place(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
-                   pnl_date_t after, const char *action, const char *why,
+                   dom_date_t after, const char *action, const char *why,
                    char *note, size_t notelen) CMN_MUST_CHECK;
 
 /* Tallies the open round of a scheduled case. A majority decides it
@@ -46,9 +46,7 @@ int pnl_flow_withdraw(PGconn *c, const pnl_t *self, pnl_case_row_t *k,
 /* True when the session of round k->round is over as of today: today is
  * more than conf.grace_days after it. */
 bool pnl_flow_session_over(const pnl_t *self, const pnl_case_row_t *k,
-                           pnl_date_t today);
+                           dom_date_t today);
 
-/* The office's date today (cmn_svc_today) as a day count. */
-int pnl_flow_today(const pnl_t *self, pnl_date_t *today) CMN_MUST_CHECK;
 
 #endif /* PNL_FLOW_H */

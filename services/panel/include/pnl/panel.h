@@ -51,7 +51,7 @@ extern const cmn_api_handler_t pnl_api_handlers[2];
 int pnl_watch_work(PGconn *c, void *arg);
 
 /* Parses a weekday name ("monday" .. "sunday", any case) into *out
- * (PNL_MONDAY .. PNL_SUNDAY). CMN_EINVAL for anything else. */
+ * (DOM_MONDAY .. DOM_SUNDAY). CMN_EINVAL for anything else. */
 int pnl_weekday_parse(const char *text, int *out) CMN_MUST_CHECK;
 
 #endif /* PNL_PANEL_H */

@@ -10,7 +10,7 @@
 #ifndef PNL_SCHEDULE_H
 #define PNL_SCHEDULE_H
 #include "cmn/err.h"
-#include "pnl/date.h"
+#include "dom/date.h"
 
 #include <stddef.h>
 
@@ -21,17 +21,17 @@ typedef enum {
 
 typedef struct {
     pnl_cadence_t cadence;
-    pnl_weekday_t weekday; /* WEEKLY: the day of the week sessions meet */
-    int interval_days;     /* EVERY_N_DAYS: days between sessions, >= 1 */
-    pnl_date_t anchor;     /* EVERY_N_DAYS: any one session date */
-    int capacity;          /* cases per session, >= 1 */
+    int weekday;       /* WEEKLY: the day of the week sessions meet */
+    int interval_days; /* EVERY_N_DAYS: days between sessions, >= 1 */
+    dom_date_t anchor; /* EVERY_N_DAYS: any one session date */
+    int capacity;      /* cases per session, >= 1 */
 } pnl_calendar_t;
 
 /* Cases already booked into one session. Rows with the same date add up,
  * so a caller may pass one row per session or one row per case. A date
  * with no row holds no case. */
 typedef struct {
-    pnl_date_t session;
+    dom_date_t session;
     int booked; /* >= 0 */
 } pnl_load_t;
 
@@ -47,16 +47,16 @@ int pnl_calendar_check(const pnl_calendar_t *cal, char *err,
 
 /* Sets *session to the first session date on or after from. CMN_ECONFIG if
  * cal is bad, CMN_EINVAL if from is not a valid date, CMN_ENOENT if no
- * session falls on or before PNL_DATE_MAX. */
-int pnl_schedule_first(const pnl_calendar_t *cal, pnl_date_t from,
-                       pnl_date_t *session) CMN_MUST_CHECK;
+ * session falls on or before DOM_DATE_MAX. */
+int pnl_schedule_first(const pnl_calendar_t *cal, dom_date_t from,
+                       dom_date_t *session) CMN_MUST_CHECK;
 
 /* Sets *room to the cases session can still take: capacity minus the cases
  * booked there, never below 0 (a session booked past a capacity that was
  * lowered later has no room). session need not be on the calendar.
  * CMN_EINVAL on a negative booking. */
 int pnl_schedule_room(const pnl_calendar_t *cal, const pnl_load_t *loads,
-                      size_t nloads, pnl_date_t session,
+                      size_t nloads, dom_date_t session,
                       int *room) CMN_MUST_CHECK;
 
 /* Places a case that arrived on `arrival`: sets *session to the first
@@ -65,7 +65,7 @@ int pnl_schedule_room(const pnl_calendar_t *cal, const pnl_load_t *loads,
  * to loads before placing the next case. Errors as pnl_schedule_first and
  * pnl_schedule_room. */
 int pnl_schedule_place(const pnl_calendar_t *cal, const pnl_load_t *loads,
-                       size_t nloads, pnl_date_t arrival, pnl_date_t from,
-                       pnl_date_t *session) CMN_MUST_CHECK;
+                       size_t nloads, dom_date_t arrival, dom_date_t from,
+                       dom_date_t *session) CMN_MUST_CHECK;
 
 #endif /* PNL_SCHEDULE_H */

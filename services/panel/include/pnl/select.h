@@ -28,7 +28,7 @@
 #ifndef PNL_SELECT_H
 #define PNL_SELECT_H
 #include "cmn/err.h"
-#include "pnl/date.h"
+#include "dom/date.h"
 #include "pnl/schedule.h"
 
 #include <stddef.h>
@@ -50,22 +50,22 @@ typedef struct {
     const char *employer;          /* credit code or org name; may be NULL */
     const char *const *conflicts;  /* credit codes of units declared */
     size_t nconflicts;             /* conflicts may be NULL when 0 */
-    const pnl_date_t *unavailable; /* days the expert cannot sit */
+    const dom_date_t *unavailable; /* days the expert cannot sit */
     size_t nunavailable;           /* unavailable may be NULL when 0 */
-    pnl_date_t last_sat; /* latest session seated at, or PNL_DATE_NEVER */
+    dom_date_t last_sat; /* latest session seated at, or DOM_DATE_NEVER */
 } pnl_expert_t;
 
 /* One expert seated on one case at one session (one row per case). */
 typedef struct {
     int64_t expert_id;
-    pnl_date_t session;
+    dom_date_t session;
 } pnl_seat_t;
 
 /* The case to seat. */
 typedef struct {
     const char *id;        /* case id, for explanations; may be NULL */
     const char *unit_code; /* filing unit's credit code: not empty */
-    pnl_date_t arrival;    /* the day the case reached the panel */
+    dom_date_t arrival;    /* the day the case reached the panel */
 } pnl_case_t;
 
 /* What the panel looks like now, as the service loaded it. calendar and
@@ -91,7 +91,7 @@ enum {
 
 /* The outcome of pnl_select_quorum. */
 typedef struct {
-    pnl_date_t session;
+    dom_date_t session;
     size_t quorum;                 /* seats to fill */
     size_t nchosen;                /* seats filled: quorum when formed */
     size_t chosen[PNL_QUORUM_MAX]; /* indices into experts, in rank order */
@@ -100,7 +100,7 @@ typedef struct {
 
 /* One session pnl_select_earliest looked at. */
 typedef struct {
-    pnl_date_t session;
+    dom_date_t session;
     int room;         /* cases the session can still take */
     size_t neligible; /* experts eligible for the case there */
 } pnl_try_t;
@@ -119,7 +119,7 @@ int pnl_rules_check(const pnl_rules_t *rules, char *err,
  * case c at session; 0 if the expert is eligible. p and c must be ones
  * pnl_select_quorum accepts: this does not check them. */
 unsigned pnl_select_why(const pnl_panel_t *p, const pnl_case_t *c,
-                        pnl_date_t session, size_t i);
+                        dom_date_t session, size_t i);
 
 /* Chooses the quorum for case c at session (a date the case is booked on;
  * it is not checked against the calendar, so sessions set before a
@@ -130,7 +130,7 @@ unsigned pnl_select_why(const pnl_panel_t *p, const pnl_case_t *c,
  * CMN_EINVAL for a bad argument (no unit code, an invalid date, duplicate
  * expert ids, a NULL array with a count). */
 int pnl_select_quorum(const pnl_panel_t *p, const pnl_case_t *c,
-                      pnl_date_t session, pnl_pick_t *pick) CMN_MUST_CHECK;
+                      dom_date_t session, pnl_pick_t *pick) CMN_MUST_CHECK;
 
 /* Writes one line on pick (as pnl_select_quorum filled it for p and c) to
  * buf, snprintf-style: the quorum or the shortfall, then every excluded
@@ -153,7 +153,7 @@ int pnl_select_explain(const pnl_panel_t *p, const pnl_case_t *c,
  * not NULL, rules.horizon entries) what was seen at each. Other errors as
  * pnl_select_quorum, and as pnl_schedule_room for the calendar and loads. */
 int pnl_select_earliest(const pnl_panel_t *p, const pnl_case_t *c,
-                        pnl_date_t from, pnl_date_t *session, pnl_try_t *tries,
+                        dom_date_t from, dom_date_t *session, pnl_try_t *tries,
                         size_t *ntries) CMN_MUST_CHECK;
 
 #endif /* PNL_SELECT_H */

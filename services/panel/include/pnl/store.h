@@ -1,13 +1,13 @@
 /* store.h - the panel's tables (sql/) to and from structs.
  *
  * Worker thread only, inside the caller's open transaction; search_path is
- * the panel schema. Dates cross as pnl_date_t day counts. int returns: 0 or
+ * the panel schema. Dates cross as dom_date_t day counts. int returns: 0 or
  * a negative CMN_E* code from cmn_pg_exec (CMN_EDB, CMN_EDBCONN,
  * CMN_EAGAIN) or CMN_ENOMEM. */
 #ifndef PNL_STORE_H
 #define PNL_STORE_H
 #include "cmn/db.h"
-#include "pnl/date.h"
+#include "dom/date.h"
 #include "pnl/decide.h"
 #include "pnl/fsm.h"
 #include "pnl/select.h"
@@ -25,9 +25,9 @@ typedef struct {
     char unit_credit_code[PNL_CODE_MAX + 1];
     pnl_state_t state; /* parsed once, at load */
     int proposed_level;
-    pnl_date_t referred_on;
+    dom_date_t referred_on;
     int round;           /* the latest round; 0 before the first */
-    pnl_date_t session;  /* of the latest round; PNL_DATE_NEVER if none */
+    dom_date_t session;  /* of the latest round; DOM_DATE_NEVER if none */
     char verdict[8];     /* decided: "confirm" or "adjust"; else "" */
     int level;           /* decided: the level; else 0 */
     char *detail;        /* escalation reason, decision summary, ... */
@@ -48,7 +48,7 @@ typedef struct {
     const char *tracking_id, *unit_name, *unit_credit_code, *system_name;
     const char *reason;
     int proposed_level, computed_level;
-    pnl_date_t referred_on;
+    dom_date_t referred_on;
 } pnl_referral_t;
 
 /* Inserts a new case (state scheduled, round 0) and fills *k from it. */
@@ -66,14 +66,14 @@ typedef struct {
     pnl_panel_t panel;
     pnl_expert_t *experts;
     const char **codes; /* every expert's conflicts, sliced per expert */
-    pnl_date_t *days;   /* every expert's unavailable days, sliced */
+    dom_date_t *days;   /* every expert's unavailable days, sliced */
     pnl_seat_t *seats;
     pnl_load_t *loads;
     PGresult *res[2]; /* experts, conflicts: strings point into these */
 } pnl_snapshot_t;
 
 int pnl_store_snapshot(PGconn *c, const pnl_calendar_t *cal,
-                       const pnl_rules_t *rules, pnl_date_t from,
+                       const pnl_rules_t *rules, dom_date_t from,
                        pnl_snapshot_t *s) CMN_MUST_CHECK;
 void pnl_store_snapshot_release(pnl_snapshot_t *s);
 
@@ -81,7 +81,7 @@ void pnl_store_snapshot_release(pnl_snapshot_t *s);
  * in that order (outcome open), or with no seats when n is 0 (outcome
  * no_quorum, which books nothing). */
 int pnl_store_round_open(PGconn *c, const char *tracking_id, int round,
-                         pnl_date_t session, const int64_t *ids,
+                         dom_date_t session, const int64_t *ids,
                          size_t n) CMN_MUST_CHECK;
 
 /* Ends a round: outcome "decided" or "no_majority" (seats become "sat"

@@ -2,9 +2,10 @@
  * Load it FOR UPDATE inside a transaction, change it, save it. */
 #ifndef RVW_CASE_H
 #define RVW_CASE_H
+#include "dom/date.h"
+#include "dom/materials.h"
 #include "rvw/clock.h"
 #include "rvw/fsm.h"
-#include "rvw/materials.h"
 
 #include <libpq-fe.h>
 #include <stdbool.h>
@@ -19,18 +20,18 @@ typedef struct {
     int proposed_level, computed_level, level;
     rvw_state_t state;
     char outcome;
-    rvw_material_t materials[RVW_MAT_COUNT];
+    dom_material_t materials[DOM_MAT_COUNT];
     size_t nmaterials;
-    rvw_material_t missing[RVW_MAT_COUNT];
+    dom_material_t missing[DOM_MAT_COUNT];
     size_t nmissing;
-    char received_on[11], decided_on[11];
+    dom_date_t received_on, decided_on; /* decided: DOM_DATE_NEVER if not */
     rvw_clock_t clock;
     char clock_note[128];
     char panel_note[1024];
     long long panel_version;
     char liability_notice[4096];
-    char warned_on[11], breached_on[11];
-    unsigned char *grading; /* packed Grading; PQfreemem() */
+    dom_date_t warned_on, breached_on; /* DOM_DATE_NEVER: not yet */
+    unsigned char *grading;            /* packed Grading; PQfreemem() */
     size_t grading_len;
 } rvw_case_t;
 
@@ -49,6 +50,6 @@ int rvw_case_save(PGconn *c, const rvw_case_t *k) CMN_MUST_CHECK;
 void rvw_case_release(rvw_case_t *k);
 
 /* "{a,b}" text array of material names, into buf. */
-void rvw_kinds_format(const rvw_material_t *k, size_t n, char *buf, size_t len);
+void rvw_kinds_format(const dom_material_t *k, size_t n, char *buf, size_t len);
 
 #endif /* RVW_CASE_H */

@@ -26,14 +26,13 @@
  * Zero it, or use RVW_CLOCK_INIT, before start.
  *
  * int returns: 0, CMN_EINVAL (wrong state, a date going back, bad
- * arguments; the clock is unchanged), RVW_ECALENDAR (a day that had to be
+ * arguments; the clock is unchanged), CMN_ECALENDAR (a day that had to be
  * counted lies outside the calendar; the clock is unchanged), and from
  * rvw_clock_deadline() CMN_EAGAIN (paused: no deadline for now). */
 #ifndef RVW_CLOCK_H
 #define RVW_CLOCK_H
-#include "rvw/calendar.h"
-#include "rvw/date.h"
-#include "rvw/err.h"
+#include "dom/calendar.h"
+#include "dom/date.h"
 
 typedef enum rvw_clock_state {
     RVW_CLOCK_IDLE = 0, /* not started */
@@ -45,8 +44,8 @@ typedef struct rvw_clock {
     rvw_clock_state_t state;
     int budget;       /* working days allowed */
     int used;         /* working days counted up to `since` */
-    rvw_date_t since; /* RUNNING: last day not counted; PAUSED: pause day */
-    rvw_date_t due;   /* set once used >= budget: the day the budget ran out */
+    dom_date_t since; /* RUNNING: last day not counted; PAUSED: pause day */
+    dom_date_t due;   /* set once used >= budget: the day the budget ran out */
 } rvw_clock_t;
 
 #define RVW_CLOCK_INIT             \
@@ -56,19 +55,19 @@ typedef struct rvw_clock {
 
 /* IDLE -> RUNNING: a case received on `received` with budget >= 1 working
  * days. */
-int rvw_clock_start(rvw_clock_t *self, rvw_date_t received,
+int rvw_clock_start(rvw_clock_t *self, dom_date_t received,
                     int budget) CMN_MUST_CHECK;
 
 /* RUNNING -> PAUSED on date (counted). Counts the working days since the
  * last start, resume or restart, so it needs the calendar. */
-int rvw_clock_pause(rvw_clock_t *self, const rvw_calendar_t *cal,
-                    rvw_date_t date) CMN_MUST_CHECK;
+int rvw_clock_pause(rvw_clock_t *self, const dom_calendar_t *cal,
+                    dom_date_t date) CMN_MUST_CHECK;
 
 /* PAUSED -> RUNNING; date is not counted. */
-int rvw_clock_resume(rvw_clock_t *self, rvw_date_t date) CMN_MUST_CHECK;
+int rvw_clock_resume(rvw_clock_t *self, dom_date_t date) CMN_MUST_CHECK;
 
 /* RUNNING or PAUSED -> RUNNING with nothing used; date is not counted. */
-int rvw_clock_restart(rvw_clock_t *self, rvw_date_t date) CMN_MUST_CHECK;
+int rvw_clock_restart(rvw_clock_t *self, dom_date_t date) CMN_MUST_CHECK;
 
 /* Current state; RVW_CLOCK_IDLE for NULL. */
 rvw_clock_state_t rvw_clock_state(const rvw_clock_t *self);
@@ -76,15 +75,15 @@ rvw_clock_state_t rvw_clock_state(const rvw_clock_t *self);
 /* Working days used by the end of `today` into *n (the budget minus *n is
  * what is left, negative once overdue). While paused, days after the pause
  * do not count. CMN_EINVAL when IDLE. */
-int rvw_clock_elapsed(const rvw_clock_t *self, const rvw_calendar_t *cal,
-                      rvw_date_t today, int *n) CMN_MUST_CHECK;
+int rvw_clock_elapsed(const rvw_clock_t *self, const dom_calendar_t *cal,
+                      dom_date_t today, int *n) CMN_MUST_CHECK;
 
 /* The day the budget runs out (or ran out) into *deadline: the last day on
  * which the reply is on time. When the budget is already used up this is
  * the past day it ran out, even while paused. CMN_EAGAIN while paused with
  * budget left: there is no deadline until the clock resumes. CMN_EINVAL
  * when IDLE. */
-int rvw_clock_deadline(const rvw_clock_t *self, const rvw_calendar_t *cal,
-                       rvw_date_t *deadline) CMN_MUST_CHECK;
+int rvw_clock_deadline(const rvw_clock_t *self, const dom_calendar_t *cal,
+                       dom_date_t *deadline) CMN_MUST_CHECK;
 
 #endif /* RVW_CLOCK_H */

@@ -15,20 +15,20 @@
 #include <libpq-fe.h>
 
 /* Stores the reply letter for the case's current decision d, issued
- * today (YYYY-MM-DD). */
+ * today. */
 int rvw_flow_letter(PGconn *c, const rvw_t *self, const rvw_case_t *k,
-                    const rvw_decision_t *d, const char *today) CMN_MUST_CHECK;
+                    const rvw_decision_t *d, dom_date_t today) CMN_MUST_CHECK;
 
 /* The level is settled (k->level): A or B on the materials present, or
  * closed below level 2; the letter follows. B pauses a running clock. */
 int rvw_flow_settle(PGconn *c, const rvw_t *self, rvw_case_t *k,
-                    rvw_decision_t *d, const char *today) CMN_MUST_CHECK;
+                    rvw_decision_t *d, dom_date_t today) CMN_MUST_CHECK;
 
 /* Outcome C: the case goes to the panel (PanelReferral, case version 1),
  * its clock paused on the day of receipt. Inserts the case and its
  * letter. */
 int rvw_flow_refer(PGconn *c, const rvw_t *self, rvw_case_t *k,
-                   const rvw_decision_t *d, const char *today) CMN_MUST_CHECK;
+                   const rvw_decision_t *d, dom_date_t today) CMN_MUST_CHECK;
 
 /* The panel no longer needs the case (PanelWithdrawal, next version). */
 int rvw_flow_withdraw(PGconn *c, rvw_case_t *k,
@@ -45,7 +45,7 @@ void rvw_flow_clock_note(rvw_case_t *k, int rc, const char *what);
 
 /* A paused clock runs again from today (the panel decided, the unit
  * insisted, the case is back with the office). */
-void rvw_flow_resume(rvw_case_t *k, const char *today);
+void rvw_flow_resume(rvw_case_t *k, dom_date_t today);
 
 /* Checks that the case reached a state the step allows (an invariant of
  * the handlers; logs and returns CMN_EINVAL if not). */

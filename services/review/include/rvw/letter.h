@@ -4,8 +4,8 @@
  * from the matrix; the liability notice when a unit keeps its level. */
 #ifndef RVW_LETTER_H
 #define RVW_LETTER_H
-#include "rvw/materials.h"
-#include "rvw/matrix.h"
+#include "dom/materials.h"
+#include "dom/matrix.h"
 
 #include <stddef.h>
 
@@ -19,9 +19,9 @@ typedef struct {
     char outcome;                    /* 'A', 'B', 'C' */
     int proposed;                    /* the unit's final level */
     int level;                       /* the level the letter states */
-    const rvw_grading_t *grading;    /* for C: what the unit proposed */
-    const rvw_matrix_check_t *check; /* for C: what the matrix says */
-    const rvw_material_t *missing;   /* for B */
+    const dom_grading_t *grading;    /* for C: what the unit proposed */
+    const dom_matrix_check_t *check; /* for C: what the matrix says */
+    const dom_material_t *missing;   /* for B */
     size_t nmissing;
     const char *panel_note; /* the panel's decision, when there was one */
     const char *liability;  /* the unit's statement when it insists */

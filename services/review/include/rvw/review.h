@@ -11,7 +11,7 @@
 #ifndef RVW_REVIEW_H
 #define RVW_REVIEW_H
 #include "cmn/svc.h"
-#include "rvw/calendar.h"
+#include "dom/calendar.h"
 
 typedef struct {
     cmn_svc_conf_t base;
@@ -24,7 +24,7 @@ typedef struct {
 
 typedef struct {
     rvw_conf_t conf;
-    rvw_calendar_t *cal; /* read-only once loaded: shared by workers */
+    dom_calendar_t *cal; /* read-only once loaded: shared by workers */
 } rvw_t;
 
 extern const cmn_cfg_opt_t rvw_options[];
