@@ -3,11 +3,12 @@
 # Run as root; does nothing for packages already installed.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config git ca-certificates
-    libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libuv1-dev
+    libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler libuv1-dev
     libpq-dev postgresql-15 postgresql-client-15 libjansson-dev libssl-dev
-    libcmocka-dev clang libclang-rt-14-dev bc openssl
+    libcmocka-dev clang libclang-rt-14-dev bc openssl jq
     libcairo2-dev libpango1.0-dev libfontconfig-dev fonts-noto-cjk
-    libqrencode-dev zbar-tools poppler-utils)
+    libqrencode-dev zbar-tools poppler-utils
+    libcsv-dev python3 socat)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

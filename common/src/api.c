@@ -26,6 +26,7 @@ struct cmn_api {
     int running;
     bool stopped;
     bool curve; /* requests must carry the ZAP User-Id */
+    const cmn_registry_t *registry;
 };
 
 typedef struct {
@@ -151,6 +152,50 @@ s_done(int status, void *arg)
     free(r);
 }
 
+/* Who is asking: the registry identity of the connection's key, or the
+ * person a gateway acts for; the type's rule must name them. */
+static int
+s_caller(const cmn_api_t *api, cmn_env_msg_t *m, const char *uid, char *why,
+         size_t whylen)
+{
+    const char *acting = m->env->acting_for;
+    const cmn_ident_t *id = NULL;
+    if (!api->curve) {
+        m->peer = (cmn_ident_t){.kind = CMN_KIND_DEV};
+        snprintf(m->peer.name, sizeof m->peer.name, "%s",
+                 acting[0] ? acting : "dev");
+    } else if ((id = cmn_registry_find(api->registry, uid)) == NULL) {
+        snprintf(why, whylen, "\"%.64s\" is not in the registry", uid);
+        return CMN_EREJECT;
+    } else if (acting[0] != '\0' && id->kind != CMN_KIND_GATEWAY) {
+        snprintf(why, whylen,
+                 "\"%s\" is of kind %s: only a gateway may act for a person",
+                 id->name, cmn_kind_name(id->kind));
+        return CMN_EREJECT;
+    } else if (acting[0] != '\0') {
+        const cmn_ident_t *person = cmn_registry_find(api->registry, acting);
+        if (person == NULL || person->kind == CMN_KIND_SERVICE ||
+            person->kind == CMN_KIND_GATEWAY) {
+            snprintf(why, whylen,
+                     "gateway \"%s\" acts for \"%.64s\", who "
+                     "is not a person in the registry",
+                     id->name, acting);
+            return CMN_EREJECT;
+        }
+        m->peer = *person;
+        snprintf(m->peer.via, sizeof m->peer.via, "%s", id->name);
+    } else {
+        m->peer = *id;
+    }
+    const char *rule = s_handler(api, m)->from;
+    if (!cmn_ident_matches(&m->peer, rule)) {
+        snprintf(why, whylen, "\"%s\" (kind %s) may not send %s", m->peer.name,
+                 cmn_kind_name(m->peer.kind), m->env->type);
+        return CMN_EREJECT;
+    }
+    return 0;
+}
+
 static void
 s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
 {
@@ -171,7 +216,7 @@ s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
     zmq_msg_t *body = &parts[nparts - 1];
     const char *uid = zmq_msg_gets(body, "User-Id");
     if (api->curve && (uid == NULL || uid[0] == '\0')) {
-        cmn_log_warn("rejected request: no authenticated office");
+        cmn_log_warn("rejected request: no authenticated caller");
         goto drop;
     }
     char mid[37], why[256];
@@ -185,8 +230,12 @@ s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
         goto drop;
     }
     snprintf(r->corr, sizeof r->corr, "%s", r->m->env->correlation_id);
-    if (api->curve)
-        snprintf(r->m->peer, sizeof r->m->peer, "%s", uid);
+    if (s_caller(api, r->m, uid, why, sizeof why) != 0) {
+        cmn_log_warn("refused %s: %s", r->m->env->type, why);
+        s_problem(api, r, "forbidden", why);
+        cmn_env_msg_destroy(&r->m);
+        goto drop;
+    }
     if (cmn_db_submit(api->db, s_work, s_done, r) != 0) {
         s_problem(api, r, "unavailable", "could not queue the request");
         cmn_env_msg_destroy(&r->m);
@@ -199,10 +248,10 @@ drop:
 }
 
 cmn_api_t *
-cmn_api_new(uv_loop_t *loop, void *zctx, cmn_db_t *db, const char *service,
-            const char *endpoints, const cmn_api_handler_t *handlers,
+cmn_api_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
+            const cmn_api_opts_t *opts, const cmn_api_handler_t *handlers,
             size_t nhandlers, void *arg, void (*kick)(void *), void *kick_arg,
-            const char *curve_secret, int *err)
+            int *err)
 {
     cmn_api_t *api = calloc(1, sizeof *api);
     if (api == NULL ||
@@ -213,33 +262,53 @@ cmn_api_new(uv_loop_t *loop, void *zctx, cmn_db_t *db, const char *service,
     }
     api->loop = loop;
     api->db = db;
-    snprintf(api->service, sizeof api->service, "%s", service);
+    snprintf(api->service, sizeof api->service, "%s", opts->service);
     api->handlers = handlers;
     api->arg = arg;
     api->kick = kick;
     api->kick_arg = kick_arg;
+    api->registry = opts->registry;
+    *err = 0;
     for (size_t i = 0; i < nhandlers; i++) {
         api->types[i].type = handlers[i].type;
         api->types[i].descriptor = handlers[i].descriptor;
+        if (!cmn_ident_rule_valid(handlers[i].from)) {
+            cmn_log_error("api handler %s: bad caller rule \"%s\"",
+                          handlers[i].type,
+                          handlers[i].from ? handlers[i].from : "(none)");
+            *err = CMN_ECONFIG;
+        }
     }
     api->rules.types = api->types;
     api->rules.ntypes = nhandlers;
-    api->rules.max_frame = 4u << 20;
-    api->curve = curve_secret != NULL;
-    api->sock = cmn_zsock_new(loop, zctx, ZMQ_ROUTER, s_on_request, api, err);
-    if (api->sock != NULL && curve_secret != NULL &&
-        (*err = cmn_curve_server(cmn_zsock_raw(api->sock), curve_secret)))
-        cmn_zsock_close(&api->sock);
-    if (api->sock == NULL || (*err = cmn_zsock_bind(api->sock, endpoints))) {
+    api->rules.max_frame = opts->max_frame ? opts->max_frame : 4u << 20;
+    api->curve = opts->curve_secret != NULL;
+    if (*err == 0)
+        api->sock =
+            cmn_zsock_new(loop, zctx, ZMQ_ROUTER, s_on_request, api, err);
+    if (api->sock != NULL) {
+        /* Before the bind: the cap applies only to connections made after
+         * it is set, so a bigger frame is never read whole. */
+        int64_t hard = (int64_t) api->rules.max_frame + 4096;
+        if (zmq_setsockopt(cmn_zsock_raw(api->sock), ZMQ_MAXMSGSIZE, &hard,
+                           sizeof hard) != 0)
+            *err = CMN_EZMQ;
+    }
+    if (*err == 0 && api->curve &&
+        (*err = cmn_curve_server(cmn_zsock_raw(api->sock), opts->curve_secret,
+                                 CMN_ZAP_API)) != 0)
+        cmn_log_error("could not make the API a CURVE server");
+    if (*err == 0 && (*err = cmn_zsock_bind(api->sock, opts->endpoints)) != 0)
+        cmn_log_error("could not bind the API at %s", opts->endpoints);
+    if (*err != 0) {
         cmn_zsock_close(&api->sock);
         free(api->types);
         free(api);
         return NULL;
     }
-    int64_t hard = 8 << 20;
-    zmq_setsockopt(cmn_zsock_raw(api->sock), ZMQ_MAXMSGSIZE, &hard,
-                   sizeof hard);
-    cmn_log_info("api at %s", endpoints);
+    cmn_log_info("api at %s%s", opts->endpoints,
+                 api->curve ? " (CURVE: callers proven by key)"
+                            : " (PLAIN: development only)");
     return api;
 }
 
@@ -325,6 +394,19 @@ cmn_api_call_curve(const char *endpoint, const cmn_api_curve_t *curve,
                    const ProtobufCMessageDescriptor *reply_desc, int timeout_ms,
                    ProtobufCMessage **reply, char *err, size_t errlen)
 {
+    cmn_api_target_t t = {endpoint, curve, NULL, timeout_ms};
+    return cmn_api_request(&t, type, req, reply_desc, reply, err, errlen);
+}
+
+int
+cmn_api_request(const cmn_api_target_t *target, const char *type,
+                const ProtobufCMessage *req,
+                const ProtobufCMessageDescriptor *reply_desc,
+                ProtobufCMessage **reply, char *err, size_t errlen)
+{
+    const char *endpoint = target->endpoint;
+    const cmn_api_curve_t *curve = target->curve;
+    int timeout_ms = target->timeout_ms;
     void *ctx = zmq_ctx_new(), *zs = zmq_socket(ctx, ZMQ_REQ);
     int zero = 0, rc = CMN_EZMQ;
     uint8_t *payload = NULL, *frame = NULL;
@@ -361,7 +443,8 @@ cmn_api_call_curve(const char *endpoint, const cmn_api_curve_t *curve,
                        .correlation_id = mid,
                        .created_at_us = cmn_now_us(),
                        .payload = payload,
-                       .payload_len = plen};
+                       .payload_len = plen,
+                       .acting_for = target->acting_for};
     if ((rc = cmn_env_encode(&e, &frame, &flen)) != 0)
         goto out;
     rc = CMN_EZMQ;

@@ -10,84 +10,44 @@
 #include <string.h>
 
 #define S_ZAP_ENDPOINT "inproc://zeromq.zap.01"
-#define S_DOMAIN       "mlps"
-
-typedef struct {
-    uint8_t key[32];
-    char office[33];
-} s_client_t;
 
 struct cmn_zap {
     cmn_zsock_t *sock;
-    s_client_t *clients;
-    size_t nclients;
+    const cmn_registry_t *registry;
     unsigned long allowed, refused;
 };
 
-/* An identity: 1..32 of [A-Za-z0-9_.:-], e.g. "110108" or "expert:102". */
-static int
-s_identity_ok(const char *s)
+static bool
+s_frame_is(const zmq_msg_t *m, const char *text)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n > 32)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char) s[i]) && !strchr("-_.:", s[i]))
-            return 0;
-    return 1;
+    size_t n = strlen(text);
+    return zmq_msg_size((zmq_msg_t *) m) == n &&
+           memcmp(zmq_msg_data((zmq_msg_t *) m), text, n) == 0;
 }
 
-static int
-s_load_clients(cmn_zap_t *self, const char *path, char *why, size_t whylen)
+/* The identity a ZAP request may come in as, or NULL with why. */
+static const cmn_ident_t *
+s_judge(const cmn_zap_t *self, zmq_msg_t *parts, int nparts, const char **why)
 {
-    FILE *f = fopen(path, "r");
-    char line[256];
-    int lineno = 0, rc = 0;
-    if (f == NULL) {
-        snprintf(why, whylen, "could not open \"%s\": %s", path,
-                 strerror(errno));
-        return CMN_ECONFIG;
+    *why = "malformed request";
+    if (nparts != 9 || !s_frame_is(&parts[7], "CURVE") ||
+        zmq_msg_size(&parts[8]) != 32)
+        return NULL;
+    const cmn_ident_t *id = cmn_registry_find_key(
+        self->registry, (const uint8_t *) zmq_msg_data(&parts[8]));
+    *why = "key not in the registry";
+    if (id == NULL)
+        return NULL;
+    if (s_frame_is(&parts[4], CMN_ZAP_API)) {
+        *why = "OK";
+        return id;
     }
-    while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
-        char office[64], key[64], extra[8];
-        lineno++;
-        char *s = line;
-        while (isspace((unsigned char) *s))
-            s++;
-        if (*s == '\0' || *s == '#')
-            continue;
-        s_client_t c;
-        int n = sscanf(s, "%63s %63s %7s", office, key, extra);
-        if (n != 2 || !s_identity_ok(office) ||
-            strlen(key) != CMN_CURVE_KEYLEN ||
-            zmq_z85_decode(c.key, key) == NULL) {
-            snprintf(why, whylen,
-                     "%s:%d: expected \"IDENTITY Z85_PUBLIC_KEY\" (an identity "
-                     "is 1 to 32 of A-Z a-z 0-9 _ . : -)",
-                     path, lineno);
-            rc = CMN_ECONFIG;
-            break;
-        }
-        memcpy(c.office, office, strlen(office) + 1); /* checked: <= 32 */
-        s_client_t *grown =
-            realloc(self->clients, (self->nclients + 1) * sizeof *grown);
-        if (grown == NULL) {
-            rc = CMN_ENOMEM;
-            break;
-        }
-        self->clients = grown;
-        self->clients[self->nclients++] = c;
+    if (s_frame_is(&parts[4], CMN_ZAP_INBOX)) {
+        *why = id->kind == CMN_KIND_SERVICE ? "OK"
+                                            : "an inbox takes services only";
+        return id->kind == CMN_KIND_SERVICE ? id : NULL;
     }
-    fclose(f);
-    return rc;
-}
-
-static const s_client_t *
-s_find(const cmn_zap_t *self, const uint8_t *key)
-{
-    for (size_t i = 0; i < self->nclients; i++)
-        if (memcmp(self->clients[i].key, key, 32) == 0)
-            return &self->clients[i];
+    *why = "unknown ZAP domain";
     return NULL;
 }
 
@@ -96,19 +56,8 @@ static void
 s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
 {
     cmn_zap_t *self = arg;
-    const s_client_t *c = NULL;
-    const char *why = "malformed request";
-    if (nparts == 9 && zmq_msg_size(&parts[7]) == 5 &&
-        memcmp(zmq_msg_data(&parts[7]), "CURVE", 5) == 0 &&
-        zmq_msg_size(&parts[8]) == 32) {
-        c = s_find(self, zmq_msg_data(&parts[8]));
-        why = c ? "OK" : "key not on the allow-list";
-        if (zmq_msg_size(&parts[4]) != strlen(S_DOMAIN) ||
-            memcmp(zmq_msg_data(&parts[4]), S_DOMAIN, strlen(S_DOMAIN))) {
-            c = NULL;
-            why = "wrong ZAP domain";
-        }
-    }
+    const char *why;
+    const cmn_ident_t *c = s_judge(self, parts, nparts, &why);
     if (nparts < 4)
         return; /* nothing to answer to */
     char key[CMN_CURVE_KEYLEN + 1] = "?";
@@ -116,7 +65,7 @@ s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
         zmq_z85_encode(key, zmq_msg_data(&parts[8]), 32);
     if (c != NULL) {
         self->allowed++;
-        cmn_log_info("%s authenticated (key %.8s...)", c->office, key);
+        cmn_log_debug("%s authenticated (key %.8s...)", c->name, key);
     } else {
         self->refused++;
         cmn_log_warn("refused a connection: %s (key %.8s...)", why, key);
@@ -127,18 +76,18 @@ s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
                           zmq_msg_data(&parts[3]),
                           c ? "200" : "400",
                           why,
-                          c ? c->office : "",
+                          c ? c->name : "",
                           ""};
-    size_t lens[8] = {zmq_msg_size(&parts[0]),   0, 3,
-                      zmq_msg_size(&parts[3]),   3, strlen(why),
-                      c ? strlen(c->office) : 0, 0};
+    size_t lens[8] = {zmq_msg_size(&parts[0]), 0, 3,
+                      zmq_msg_size(&parts[3]), 3, strlen(why),
+                      c ? strlen(c->name) : 0, 0};
     int rc = cmn_zsock_send(sock, out, lens, 8);
     (void) rc; /* libzmq treats a missing answer as a refusal */
 }
 
 cmn_zap_t *
-cmn_zap_new(uv_loop_t *loop, void *zctx, const char *clients_file, char *why,
-            size_t whylen)
+cmn_zap_new(uv_loop_t *loop, void *zctx, const cmn_registry_t *registry,
+            char *why, size_t whylen)
 {
     cmn_zap_t *self = calloc(1, sizeof *self);
     int err = 0;
@@ -146,20 +95,17 @@ cmn_zap_new(uv_loop_t *loop, void *zctx, const char *clients_file, char *why,
         snprintf(why, whylen, "out of memory");
         return NULL;
     }
-    if (s_load_clients(self, clients_file, why, whylen) != 0)
-        goto fail;
+    self->registry = registry;
     self->sock =
         cmn_zsock_new(loop, zctx, ZMQ_ROUTER, s_on_request, self, &err);
     if (self->sock == NULL || cmn_zsock_bind(self->sock, S_ZAP_ENDPOINT)) {
         snprintf(why, whylen, "could not bind the ZAP handler");
-        goto fail;
+        cmn_zap_destroy(&self);
+        return NULL;
     }
-    cmn_log_info("ZAP handler allows %zu key(s) from \"%s\"", self->nclients,
-                 clients_file);
+    cmn_log_info("ZAP handler knows %zu identities",
+                 cmn_registry_count(registry));
     return self;
-fail:
-    cmn_zap_destroy(&self);
-    return NULL;
 }
 
 void
@@ -178,7 +124,6 @@ cmn_zap_destroy(cmn_zap_t **self_p)
     cmn_zap_t *self = *self_p;
     *self_p = NULL;
     cmn_zsock_close(&self->sock);
-    free(self->clients);
     free(self);
 }
 
@@ -211,10 +156,10 @@ cmn_curve_load(const char *path, char secret[CMN_CURVE_KEYLEN + 1],
 }
 
 int
-cmn_curve_server(void *zs, const char *secret)
+cmn_curve_server(void *zs, const char *secret, const char *domain)
 {
     int one = 1;
-    if (zmq_setsockopt(zs, ZMQ_ZAP_DOMAIN, S_DOMAIN, strlen(S_DOMAIN)) ||
+    if (zmq_setsockopt(zs, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) ||
         zmq_setsockopt(zs, ZMQ_CURVE_SERVER, &one, sizeof one) ||
         zmq_setsockopt(zs, ZMQ_CURVE_SECRETKEY, secret, CMN_CURVE_KEYLEN + 1))
         return CMN_EZMQ;
@@ -231,48 +176,5 @@ cmn_curve_client(void *zs, const char *secret, const char *public_key,
                        CMN_CURVE_KEYLEN + 1) ||
         zmq_setsockopt(zs, ZMQ_CURVE_SECRETKEY, secret, CMN_CURVE_KEYLEN + 1))
         return CMN_EZMQ;
-    return 0;
-}
-
-int
-cmn_curve_key_lookup(const char *list, const char *name,
-                     char key[CMN_CURVE_KEYLEN + 1], char *why, size_t whylen)
-{
-    size_t n = strlen(name);
-    for (const char *p = list; p && *p;
-         p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
-        if (strncmp(p, name, n) != 0 || p[n] != '=')
-            continue;
-        const char *k = p + n + 1;
-        size_t len = strcspn(k, ";");
-        uint8_t raw[32];
-        snprintf(key, CMN_CURVE_KEYLEN + 1, "%.*s", (int) len, k);
-        if (k[0] == '@') { /* name=@FILE: the key is the file's first line */
-            char path[512], line[128] = "";
-            snprintf(path, sizeof path, "%.*s", (int) len - 1, k + 1);
-            FILE *f = fopen(path, "r");
-            if (f == NULL || fgets(line, sizeof line, f) == NULL) {
-                snprintf(why, whylen,
-                         "the key of \"%s\": could not read "
-                         "\"%s\"",
-                         name, path);
-                if (f != NULL)
-                    fclose(f);
-                return CMN_ECONFIG;
-            }
-            fclose(f);
-            line[strcspn(line, "\r\n")] = '\0';
-            len = strlen(line);
-            snprintf(key, CMN_CURVE_KEYLEN + 1, "%.40s", line);
-        }
-        if (len != CMN_CURVE_KEYLEN || zmq_z85_decode(raw, key) == NULL) {
-            snprintf(why, whylen,
-                     "the key of \"%s\" is not a Z85 public key (40 "
-                     "characters)",
-                     name);
-            return CMN_ECONFIG;
-        }
-        return 1;
-    }
     return 0;
 }

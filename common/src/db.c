@@ -300,6 +300,28 @@ cmn_pg_cmd(PGconn *conn, const char *sql)
     return err;
 }
 
+int
+cmn_pg_bump(PGconn *conn, const char *table, const char *column,
+            const char *key_column, const char *key, uint64_t *out)
+{
+    char sql[256];
+    int n = snprintf(sql, sizeof sql,
+                     "UPDATE %s SET %s = %s + 1 WHERE %s = $1 RETURNING %s",
+                     table, column, column, key_column, column);
+    if (n < 0 || (size_t) n >= sizeof sql)
+        return CMN_EINVAL;
+    const char *p[1] = {key};
+    int err;
+    PGresult *r = cmn_pg_exec(conn, sql, 1, p, &err);
+    if (r == NULL)
+        return err;
+    err = PQntuples(r) == 1 ? 0 : CMN_ENOENT;
+    if (err == 0)
+        *out = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return err;
+}
+
 void
 cmn_pg_rollback(PGconn *conn)
 {

@@ -32,8 +32,9 @@ cmn_env_find_type(const cmn_env_rules_t *rules, const char *type)
     return NULL;
 }
 
+/* Letters, digits and `extra`, at most max bytes (none when allow_empty). */
 static int
-s_name_ok(const char *s, size_t max, int allow_empty)
+s_chars_ok(const char *s, size_t max, int allow_empty, const char *extra)
 {
     size_t n = strlen(s);
     if (n > max || (n == 0 && !allow_empty))
@@ -41,10 +42,16 @@ s_name_ok(const char *s, size_t max, int allow_empty)
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+              (c >= '0' && c <= '9') || strchr(extra, c) != NULL))
             return 0;
     }
     return 1;
+}
+
+static int
+s_name_ok(const char *s, size_t max, int allow_empty)
+{
+    return s_chars_ok(s, max, allow_empty, "_-.");
 }
 
 /* Checks the envelope's own fields; names the first bad one. */
@@ -69,6 +76,11 @@ s_check_env(const cmn_env_rules_t *rules, const Mlps__V1__Envelope *e,
         snprintf(why, whylen,
                  "field \"correlation_id\": empty, over 128 "
                  "bytes or not UTF-8");
+    else if (!s_chars_ok(e->acting_for, CMN_IDENT_MAX, 1, "_-.:@"))
+        snprintf(why, whylen,
+                 "field \"acting_for\": not an identity (1 to %d of A-Z a-z "
+                 "0-9 _ . : @ -)",
+                 CMN_IDENT_MAX);
     else if (e->created_at_us <= 0)
         snprintf(why, whylen, "field \"created_at_us\": not a positive time");
     else if (e->payload.len > rules->max_frame)
@@ -108,6 +120,11 @@ cmn_env_decode(const cmn_env_rules_t *rules, const uint8_t *data, size_t size,
         goto fail;
     }
     m->budget = b;
+    if (cmn_pb_wire_check(&mlps__v1__envelope__descriptor, data, size, 1, sub,
+                          sizeof sub) != 0) {
+        snprintf(why, whylen, "not a valid Envelope: %s", sub);
+        goto fail;
+    }
     /* Decoded size is bounded by the input plus per-field overhead. */
     cmn_pb_budget_init(&b->env_budget, 2 * size + 4096);
     m->env = mlps__v1__envelope__unpack(&b->env_budget.alloc, size, data);
@@ -125,6 +142,13 @@ cmn_env_decode(const cmn_env_rules_t *rules, const uint8_t *data, size_t size,
     if (m->mt == NULL) {
         snprintf(why, whylen, "field \"type\": \"%s\" is not accepted here",
                  m->env->type);
+        goto fail;
+    }
+    if (cmn_pb_wire_check(m->mt->descriptor, m->env->payload.data,
+                          m->env->payload.len, CMN_ENV_MAX_DEPTH, sub,
+                          sizeof sub) != 0) {
+        snprintf(why, whylen, "field \"payload\": not a valid %s: %s",
+                 m->env->type, sub);
         goto fail;
     }
     cmn_pb_budget_init(&b->payload_budget, 4 * m->env->payload.len + 4096);
@@ -178,5 +202,6 @@ cmn_env_encode(const cmn_env_out_t *in, uint8_t **out, size_t *len)
     e.created_at_us = in->created_at_us;
     e.payload.data = (uint8_t *) in->payload;
     e.payload.len = in->payload_len;
+    e.acting_for = (char *) (in->acting_for ? in->acting_for : "");
     return cmn_pb_pack(&e.base, out, len);
 }

@@ -454,6 +454,65 @@ s_dispatch(cmn_inbox_t *ib)
     }
 }
 
+/* Answers REJECTED for good to a message that never reaches a handler
+ * (when its id could be read), and frees it. */
+static void
+s_refuse(cmn_inbox_t *ib, s_item_t *it, const char *mid, const char *why)
+{
+    if (mid[0] != '\0') {
+        Mlps__V1__Envelope e = MLPS__V1__ENVELOPE__INIT;
+        cmn_env_msg_t fake = {.env = &e};
+        e.message_id = (char *) mid;
+        it->m = &fake;
+        it->status = MLPS__V1__ACK__STATUS__REJECTED;
+        snprintf(it->reason, sizeof it->reason, "%s", why);
+        s_send_ack(ib, &it, 1);
+    }
+    free(it);
+}
+
+/* Who sent m: the registry identity of the connection's key (a dev peer on
+ * a plain socket), which the type's rule must name and, for a service,
+ * the envelope's source and office must agree with. */
+static int
+s_sender(cmn_inbox_t *ib, cmn_env_msg_t *m, const char *uid, char *why,
+         size_t whylen)
+{
+    const Mlps__V1__Envelope *e = m->env;
+    const cmn_ident_t *id = NULL;
+    if (ib->opts.curve_secret == NULL) {
+        m->peer = (cmn_ident_t){.kind = CMN_KIND_DEV};
+        snprintf(m->peer.name, sizeof m->peer.name, "dev");
+        snprintf(m->peer.service, sizeof m->peer.service, "%s", e->source);
+        snprintf(m->peer.office, sizeof m->peer.office, "%.6s",
+                 e->source_office);
+    } else if ((id = cmn_registry_find(ib->opts.registry, uid)) == NULL) {
+        snprintf(why, whylen, "\"%.64s\" is not in the registry", uid);
+        return CMN_EREJECT;
+    } else {
+        m->peer = *id;
+    }
+    const char *rule = s_handler(ib, m)->from;
+    if (e->acting_for[0] != '\0') {
+        snprintf(why, whylen, "an inbox takes no acting_for");
+        return CMN_EREJECT;
+    }
+    if (!cmn_ident_matches(&m->peer, rule)) {
+        snprintf(why, whylen, "\"%s\" (kind %s) may not send %s (only %s)",
+                 m->peer.name, cmn_kind_name(m->peer.kind), e->type, rule);
+        return CMN_EREJECT;
+    }
+    if (id != NULL && (strcmp(e->source, id->service) != 0 ||
+                       strcmp(e->source_office, id->office) != 0)) {
+        snprintf(why, whylen,
+                 "the envelope says source \"%.32s\" office \"%.32s\"; the "
+                 "key is \"%s\"",
+                 e->source, e->source_office, id->name);
+        return CMN_EREJECT;
+    }
+    return 0;
+}
+
 static void
 s_on_frame(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
 {
@@ -479,29 +538,25 @@ s_on_frame(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
     const char *uid = zmq_msg_gets(&parts[1], "User-Id");
     if (ib->opts.curve_secret != NULL && (uid == NULL || uid[0] == '\0')) {
         ib->stats.bad_frames++;
-        cmn_log_warn("rejected frame (%zu bytes): no authenticated office",
+        cmn_log_warn("rejected frame (%zu bytes): no authenticated sender",
                      size);
         free(it);
         return;
     }
     it->m = cmn_env_decode(&ib->rules, zmq_msg_data(&parts[1]), size, &err, mid,
                            why, sizeof why);
-    if (it->m != NULL && ib->opts.curve_secret != NULL)
-        snprintf(it->m->peer, sizeof it->m->peer, "%s", uid);
     if (it->m == NULL) {
         ib->stats.bad_frames++;
         cmn_log_warn("rejected frame (%zu bytes%s%s): %s", size,
                      mid[0] ? ", message " : "", mid, why);
-        if (mid[0] != '\0') { /* tell the sender not to try again */
-            Mlps__V1__Envelope e = MLPS__V1__ENVELOPE__INIT;
-            cmn_env_msg_t fake = {.env = &e};
-            e.message_id = mid;
-            it->m = &fake;
-            it->status = MLPS__V1__ACK__STATUS__REJECTED;
-            snprintf(it->reason, sizeof it->reason, "%s", why);
-            s_send_ack(ib, &it, 1);
-        }
-        free(it);
+        s_refuse(ib, it, mid, why);
+        return;
+    }
+    if (s_sender(ib, it->m, uid, why, sizeof why) != 0) {
+        ib->stats.refused++;
+        cmn_log_warn("refused message %s (%s): %s", mid, it->m->env->type, why);
+        cmn_env_msg_destroy(&it->m);
+        s_refuse(ib, it, mid, why);
         return;
     }
     if (ib->queued >= S_MAX_QUEUED) { /* unacked: the sender resends */
@@ -539,6 +594,16 @@ cmn_inbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     for (size_t i = 0; i < opts->nhandlers; i++) {
         ib->types[i].type = opts->handlers[i].type;
         ib->types[i].descriptor = opts->handlers[i].descriptor;
+        if (!cmn_ident_rule_valid(opts->handlers[i].from)) {
+            cmn_log_error("inbox handler %s: bad sender rule \"%s\"",
+                          opts->handlers[i].type,
+                          opts->handlers[i].from ? opts->handlers[i].from
+                                                 : "(none)");
+            free(ib->types);
+            free(ib);
+            *err = CMN_ECONFIG;
+            return NULL;
+        }
     }
     ib->rules.types = ib->types;
     ib->rules.ntypes = opts->nhandlers;
@@ -554,13 +619,14 @@ cmn_inbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     zmq_setsockopt(cmn_zsock_raw(ib->sock), ZMQ_MAXMSGSIZE, &hard, sizeof hard);
     zmq_setsockopt(cmn_zsock_raw(ib->sock), ZMQ_RCVHWM, &hwm, sizeof hwm);
     if (opts->curve_secret != NULL &&
-        (*err = cmn_curve_server(cmn_zsock_raw(ib->sock),
-                                 opts->curve_secret)) != 0)
+        (*err = cmn_curve_server(cmn_zsock_raw(ib->sock), opts->curve_secret,
+                                 CMN_ZAP_INBOX)) != 0)
         goto fail;
     if ((*err = cmn_zsock_bind(ib->sock, opts->endpoints)) != 0)
         goto fail;
     cmn_log_info("receiving at %s%s", opts->endpoints,
-                 opts->curve_secret ? " (CURVE, offices authenticated)" : "");
+                 opts->curve_secret ? " (CURVE: senders proven by key)"
+                                    : " (PLAIN: development only)");
     return ib;
 fail:
     cmn_zsock_close(&ib->sock);

@@ -34,7 +34,7 @@ typedef struct s_batch {
 
 typedef struct {
     cmn_outbox_t *ob;
-    char dest[64];
+    char dest[64], alias[64];
     int limit, lease_ms;
     s_row_t *rows;
     int n;
@@ -57,7 +57,7 @@ struct cmn_outbox {
     cmn_db_t *db;
     cmn_zsock_t *sock;
     uv_timer_t timer;
-    char source[33], office[33], dest[64];
+    char source[33], office[33], dest[64], alias[64];
     int batch, lease_ms, poll_ms, max_batches;
     s_batch_t *batches;
     int nbatches;
@@ -123,7 +123,8 @@ s_now(cmn_outbox_t *self)
 static const char s_claim_sql[] =
     "UPDATE outbox o SET lease_until = clock_timestamp() + $3 * interval "
     "'1 millisecond', attempts = o.attempts + 1 "
-    "FROM (SELECT id FROM outbox WHERE dest = $1 AND delivered_at IS NULL "
+    "FROM (SELECT id FROM outbox WHERE dest IN ($1, $4) AND delivered_at IS "
+    "NULL "
     "AND failed_reason IS NULL AND (lease_until IS NULL OR lease_until < "
     "clock_timestamp()) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) c "
     "WHERE o.id = c.id RETURNING o.id, o.message_id, o.type, "
@@ -155,9 +156,10 @@ s_claim_work(PGconn *conn, void *arg)
     char lim[16], lease[16];
     snprintf(lim, sizeof lim, "%d", c->limit);
     snprintf(lease, sizeof lease, "%d", c->lease_ms);
-    const char *params[3] = {c->dest, lim, lease};
+    const char *params[4] = {c->dest, lim, lease,
+                             c->alias[0] ? c->alias : c->dest};
     int err;
-    PGresult *r = cmn_pg_exec(conn, s_claim_sql, 3, params, &err);
+    PGresult *r = cmn_pg_exec(conn, s_claim_sql, 4, params, &err);
     if (r == NULL)
         return err;
     int n = PQntuples(r);
@@ -288,6 +290,7 @@ s_maybe_claim(cmn_outbox_t *self)
         return;
     c->ob = self;
     snprintf(c->dest, sizeof c->dest, "%s", self->dest);
+    snprintf(c->alias, sizeof c->alias, "%s", self->alias);
     c->limit = self->batch;
     c->lease_ms = self->lease_ms;
     self->claim_again = false;
@@ -505,6 +508,7 @@ cmn_outbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     snprintf(self->office, sizeof self->office, "%s",
              o->office ? o->office : "");
     snprintf(self->dest, sizeof self->dest, "%s", o->dest);
+    snprintf(self->alias, sizeof self->alias, "%s", o->alias ? o->alias : "");
     self->batch = o->batch > 0 ? o->batch : 500;
     self->lease_ms = o->lease_ms > 0 ? o->lease_ms : 5000;
     self->poll_ms = o->poll_ms > 0 ? o->poll_ms : 100;
@@ -538,7 +542,9 @@ cmn_outbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     self->timer.data = self;
     uv_timer_start(&self->timer, s_on_timer, (uint64_t) self->poll_ms,
                    (uint64_t) self->poll_ms);
-    cmn_log_info("sending to \"%s\" at %s%s", self->dest, o->endpoints,
+    cmn_log_info("sending to \"%s\"%s%s%s at %s%s", self->dest,
+                 self->alias[0] ? " (and what is put for \"" : "", self->alias,
+                 self->alias[0] ? "\")" : "", o->endpoints,
                  o->curve_server ? " (CURVE)" : "");
     return self;
 }

@@ -194,3 +194,110 @@ cmn_pb_pack(const ProtobufCMessage *msg, uint8_t **out, size_t *len)
     *out = buf;
     return 0;
 }
+
+/* --- the wire walk ----------------------------------------------------- */
+
+/* Reads a varint at *at (< len); false when it runs past the end or over
+ * 10 bytes. */
+static bool
+s_varint(const uint8_t *d, size_t len, size_t *at, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 70 && *at < len; shift += 7) {
+        uint8_t b = d[(*at)++];
+        v |= (uint64_t) (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int
+s_wire_fail(char *why, size_t whylen, const char *path, const char *name,
+            const char *reason)
+{
+    snprintf(why, whylen, "field \"%s%s%s\": %s", path, path[0] ? "." : "",
+             name, reason);
+    return CMN_EPROTO;
+}
+
+static int s_wire_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *d,
+                       size_t len, int depth, const char *path, char *why,
+                       size_t whylen);
+
+/* One length-delimited field's bytes d[0..n). */
+static int
+s_wire_bytes(const ProtobufCFieldDescriptor *f, const uint8_t *d, size_t n,
+             int depth, const char *path, char *why, size_t whylen)
+{
+    if (f->type == PROTOBUF_C_TYPE_STRING) {
+        if (memchr(d, '\0', n) != NULL)
+            return s_wire_fail(why, whylen, path, f->name,
+                               "contains a NUL byte");
+        return 0;
+    }
+    if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+        return 0; /* bytes, or packed scalars */
+    if (depth <= 1)
+        return s_wire_fail(why, whylen, path, f->name, "nested too deeply");
+    char sub[200];
+    snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", f->name);
+    return s_wire_walk(f->descriptor, d, n, depth - 1, sub, why, whylen);
+}
+
+static int
+s_wire_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *d,
+            size_t len, int depth, const char *path, char *why, size_t whylen)
+{
+    size_t at = 0;
+    while (at < len) {
+        uint64_t tag, v;
+        if (!s_varint(d, len, &at, &tag) || (tag >> 3) == 0 ||
+            (tag >> 3) > 536870911u)
+            return s_wire_fail(why, whylen, path, "?", "a bad tag");
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field(desc,
+                                                    (unsigned) (tag >> 3));
+        const char *name = f ? f->name : "?";
+        switch (tag & 7) {
+        case 0:
+            if (!s_varint(d, len, &at, &v))
+                return s_wire_fail(why, whylen, path, name, "a bad varint");
+            break;
+        case 1:
+        case 5: {
+            size_t w = (tag & 7) == 1 ? 8 : 4;
+            if (len - at < w)
+                return s_wire_fail(why, whylen, path, name, "cut short");
+            at += w;
+            break;
+        }
+        case 2:
+            if (!s_varint(d, len, &at, &v) || v > len - at)
+                return s_wire_fail(why, whylen, path, name,
+                                   "a length past the end");
+            if (f != NULL &&
+                s_wire_bytes(f, d + at, (size_t) v, depth, path, why, whylen))
+                return CMN_EPROTO;
+            at += (size_t) v;
+            break;
+        default:
+            return s_wire_fail(why, whylen, path, name,
+                               "groups are not accepted");
+        }
+    }
+    return 0;
+}
+
+int
+cmn_pb_wire_check(const ProtobufCMessageDescriptor *desc, const uint8_t *data,
+                  size_t len, int max_depth, char *why, size_t whylen)
+{
+    if (max_depth < 1) {
+        snprintf(why, whylen, "nested too deeply");
+        return CMN_EPROTO;
+    }
+    return s_wire_walk(desc, data, len, max_depth, "", why, whylen);
+}

@@ -3,7 +3,9 @@
 #include "cmn/svc.h"
 #include "cmn/audit.h"
 #include "cmn/curve.h"
+#include "cmn/file.h"
 #include "cmn/log.h"
+#include "cmn/secret.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -35,10 +37,13 @@ struct cmn_svc {
     cmn_api_t *api;
     cmn_outbox_t *out[CMN_SVC_MAX_PEERS];
     char *dest[CMN_SVC_MAX_PEERS];
+    char *alias[CMN_SVC_MAX_PEERS]; /* dest's bare name, or NULL */
     int nout;
     cmn_zap_t *zap;
+    cmn_registry_t *registry;
+    dom_hierarchy_t *hierarchy;
     char secret[CMN_CURVE_KEYLEN + 1], public_key[CMN_CURVE_KEYLEN + 1];
-    bool has_key;
+    bool curve; /* every socket is CURVE (not curve.dev-plain) */
     s_every_t every[S_MAX_EVERY];
     int nevery;
     uv_signal_t sigterm, sigint;
@@ -65,11 +70,63 @@ cmn_svc_conf(cmn_svc_t *svc)
     return svc->conf;
 }
 
+const cmn_registry_t *
+cmn_svc_registry(cmn_svc_t *svc)
+{
+    return svc->registry;
+}
+
+const dom_hierarchy_t *
+cmn_svc_hierarchy(cmn_svc_t *svc)
+{
+    return svc->hierarchy;
+}
+
+bool
+cmn_svc_covers(const cmn_svc_t *svc, const cmn_ident_t *who,
+               const char *region_code)
+{
+    if (who->kind == CMN_KIND_DEV)
+        return true;
+    if (who->kind != CMN_KIND_OFFICE && who->kind != CMN_KIND_STAFF)
+        return false;
+    if (svc->hierarchy == NULL)
+        return strcmp(who->office, svc->conf->office) == 0;
+    return dom_hierarchy_covers(svc->hierarchy, who->office, region_code);
+}
+
+/* Reads office.hierarchy, when set; this office must be in it. */
+static int
+s_load_hierarchy(cmn_svc_t *svc)
+{
+    const char *path = svc->conf->hierarchy;
+    char *text = NULL, why[512];
+    size_t len = 0;
+    if (path[0] == '\0')
+        return 0;
+    int rc = cmn_file_read(path, DOM_HIERARCHY_MAX_BYTES, &text, &len, why,
+                           sizeof why);
+    if (rc == 0 && (svc->hierarchy = dom_hierarchy_parse(text, len, path, why,
+                                                         sizeof why)) == NULL)
+        rc = CMN_ECONFIG;
+    free(text);
+    if (rc == 0 && svc->conf->office[0] != '\0' &&
+        dom_hierarchy_office(svc->hierarchy, svc->conf->office) == NULL) {
+        snprintf(why, sizeof why, "office %s is not in \"%s\"",
+                 svc->conf->office, path);
+        rc = CMN_ECONFIG;
+    }
+    if (rc != 0)
+        cmn_log_error("\"office.hierarchy\": %s", why);
+    return rc;
+}
+
 cmn_outbox_t *
 cmn_svc_outbox(cmn_svc_t *svc, const char *dest)
 {
     for (int i = 0; i < svc->nout; i++)
-        if (strcmp(svc->dest[i], dest) == 0)
+        if (strcmp(svc->dest[i], dest) == 0 ||
+            (svc->alias[i] != NULL && strcmp(svc->alias[i], dest) == 0))
             return svc->out[i];
     return NULL;
 }
@@ -132,6 +189,26 @@ cmn_svc_today(const cmn_svc_conf_t *conf)
     return d;
 }
 
+int64_t
+cmn_svc_now_us(const cmn_svc_conf_t *conf)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    dom_date_t pinned;
+    if (conf->today == NULL || conf->today[0] == '\0' ||
+        dom_date_parse(conf->today, &pinned) != 0)
+        return now;
+    time_t t = ts.tv_sec;
+    struct tm tm;
+    dom_date_t real;
+    localtime_r(&t, &tm);
+    if (dom_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                          &real) != 0)
+        return now;
+    return now + ((int64_t) pinned - (int64_t) real) * 86400 * 1000000;
+}
+
 void
 cmn_svc_kick(cmn_svc_t *svc)
 {
@@ -170,6 +247,12 @@ s_migrate(const cmn_svc_t *svc)
 {
     int rc = 0, applied = 0;
     char why[512];
+    /* A committed example password is refused before anything is done. */
+    if (svc->conf->db_password_file[0] != '\0' &&
+        cmn_secret_check_file(svc->conf->db_password_file, why, sizeof why)) {
+        cmn_log_error("\"db.svc-password-file\": %s", why);
+        return CMN_ECONFIG;
+    }
     /* The database may still be starting: try for a while before giving up
      * (a supervisor restarts us after that). */
     PGconn *c =
@@ -193,23 +276,54 @@ s_migrate(const cmn_svc_t *svc)
     return rc;
 }
 
-/* The CURVE public key curve.peer-keys gives dest: 1 found, 0 none, -1 bad
- * (logged). */
+/* The destination of peer "name[@office]" into dest (the whole entry: a
+ * service of another office is "intake@110108", this office's "review"),
+ * and its public key, the registry identity name@office (this office by
+ * default), into key; 0, or -1 (logged). */
 static int
-s_peer_key(const cmn_svc_t *svc, const char *dest, char key[41])
+s_peer_key(const cmn_svc_t *svc, const char *peer, char dest[41],
+           char key[CMN_CURVE_KEYLEN + 1])
 {
-    char why[256];
-    int rc = cmn_curve_key_lookup(svc->conf->curve_peer_keys, dest, key, why,
-                                  sizeof why);
-    if (rc < 0) {
-        cmn_log_error("\"curve.peer-keys\": %s", why);
+    char ident[CMN_IDENT_MAX + 1];
+    const char *at = strchr(peer, '@');
+    size_t n = at ? (size_t) (at - peer) : strlen(peer);
+    if (n == 0 || n > 32 || strlen(peer) > 40 || (at && strlen(at + 1) != 6)) {
+        cmn_log_error("bad \"peers\" entry \"%s\": a service name, or "
+                      "NAME@OFFICE",
+                      peer);
         return -1;
     }
-    if (rc == 1 && !svc->has_key) {
-        cmn_log_error("\"curve.peer-keys\" needs \"curve.secret-key-file\"");
+    snprintf(dest, 41, "%s", peer);
+    snprintf(ident, sizeof ident, "%.*s@%s", (int) n, peer,
+             at ? at + 1 : svc->conf->office);
+    if (!svc->curve)
+        return 0;
+    const cmn_ident_t *id = cmn_registry_find(svc->registry, ident);
+    if (id == NULL || id->kind != CMN_KIND_SERVICE ||
+        cmn_ident_key_text(id, key) != 0) {
+        cmn_log_error("\"peers\": the registry has no service \"%s\"", ident);
         return -1;
     }
-    return rc;
+    return 0;
+}
+
+/* The alias of peer entry NAME@OFFICE in peers: NAME, when no other entry
+ * is NAME or NAME@ANOTHER (into alias[33]; "" when it has none). */
+static void
+s_alias(const char *peers, const char *entry, char alias[33])
+{
+    const char *at = strchr(entry, '@');
+    size_t n = at ? (size_t) (at - entry) : 0;
+    int same = 0;
+    alias[0] = '\0';
+    if (at == NULL || n > 32)
+        return;
+    for (const char *p = peers; p && *p;
+         p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL)
+        if (strncmp(p, entry, n) == 0 && (p[n] == '@' || p[n] == '='))
+            same++;
+    if (same == 1)
+        snprintf(alias, 33, "%.*s", (int) n, entry);
 }
 
 /* "dest=ep,ep;dest2=ep" -> one dispatcher each. */
@@ -231,16 +345,19 @@ s_open_peers(cmn_svc_t *svc)
         }
         *eq = '\0';
         const cmn_svc_conf_t *c = svc->conf;
-        char server_key[CMN_CURVE_KEYLEN + 1];
-        int curve = s_peer_key(svc, p, server_key);
-        if (curve < 0) {
+        char server_key[CMN_CURVE_KEYLEN + 1], dest[41];
+        if (s_peer_key(svc, p, dest, server_key) != 0) {
             rc = CMN_ECONFIG;
             break;
         }
+        bool curve = svc->curve;
+        char alias[33];
+        s_alias(svc->conf->peers, dest, alias);
         cmn_outbox_opts_t o = {
             .source = svc->def->name,
             .office = c->office,
-            .dest = p,
+            .dest = dest,
+            .alias = alias[0] ? alias : NULL,
             .endpoints = eq + 1,
             .batch = (int) c->outbox_batch,
             .lease_ms = (int) c->outbox_lease_ms,
@@ -253,7 +370,9 @@ s_open_peers(cmn_svc_t *svc)
         svc->out[svc->nout] =
             cmn_outbox_new(&svc->loop, svc->zctx, svc->db, &o, &rc);
         if (svc->out[svc->nout] != NULL &&
-            (svc->dest[svc->nout] = strdup(p)) != NULL)
+            (svc->dest[svc->nout] = strdup(dest)) != NULL &&
+            (alias[0] == '\0' ||
+             (svc->alias[svc->nout] = strdup(alias)) != NULL))
             svc->nout++;
         else if (rc == 0)
             rc = CMN_ENOMEM;
@@ -262,7 +381,8 @@ s_open_peers(cmn_svc_t *svc)
     return rc;
 }
 
-/* Every peer the definition requires is among "peers". */
+/* Every peer the definition requires is among "peers" (by its name, or
+ * its alias: a peer of another office, "audit@110100"). */
 static int
 s_check_peers(const cmn_svc_t *svc)
 {
@@ -313,10 +433,13 @@ s_teardown(cmn_svc_t *svc)
     for (int i = 0; i < svc->nout; i++) {
         cmn_outbox_destroy(&svc->out[i]);
         free(svc->dest[i]);
+        free(svc->alias[i]);
     }
     svc->nout = 0;
     cmn_db_destroy(&svc->db);
     cmn_zap_destroy(&svc->zap);
+    cmn_registry_destroy(&svc->registry);
+    dom_hierarchy_destroy(&svc->hierarchy);
     memset(svc->secret, 0, sizeof svc->secret);
     if (!uv_is_closing((uv_handle_t *) &svc->stop_timer))
         uv_close((uv_handle_t *) &svc->stop_timer, NULL);
@@ -352,11 +475,12 @@ cmn_svc_stop(cmn_svc_t *svc)
         cmn_inbox_stats(svc->inbox, &st);
         cmn_log_info(
             "inbox stats received=%llu applied=%llu duplicates=%llu "
-            "rejected=%llu retried=%llu bad_frames=%llu",
+            "rejected=%llu retried=%llu bad_frames=%llu refused=%llu",
             (unsigned long long) st.received, (unsigned long long) st.applied,
             (unsigned long long) st.duplicates,
             (unsigned long long) st.rejected, (unsigned long long) st.retried,
-            (unsigned long long) st.bad_frames);
+            (unsigned long long) st.bad_frames,
+            (unsigned long long) st.refused);
     }
     if (svc->zap != NULL) {
         unsigned long allowed, refused;
@@ -412,34 +536,44 @@ s_purge_work(PGconn *conn, void *arg)
     return err;
 }
 
-/* Keys, and the ZAP handler before any CURVE socket binds. */
+/* Keys, the registry, and the ZAP handler before any CURVE socket binds. */
 static int
 s_start_curve(cmn_svc_t *svc)
 {
     const cmn_svc_conf_t *c = svc->conf;
-    char why[256];
-    if (c->curve_secret_file[0] != '\0') {
-        if (cmn_curve_load(c->curve_secret_file, svc->secret, svc->public_key,
-                           why, sizeof why) != 0) {
-            cmn_log_error("%s", why);
-            return CMN_ECONFIG;
-        }
-        svc->has_key = true;
-        cmn_log_info("CURVE public key %s", svc->public_key);
-    }
-    if (c->curve_clients_file[0] == '\0')
+    char why[512];
+    if (c->curve_dev_plain) {
+        cmn_log_warn("curve.dev-plain: every socket is PLAIN and every caller "
+                     "is trusted; for development on one machine only, "
+                     "never for a deployment");
         return 0;
-    if (!svc->has_key) {
-        cmn_log_error("\"curve.clients-file\" needs "
-                      "\"curve.secret-key-file\"");
+    }
+    if (c->curve_secret_file[0] == '\0' || c->curve_registry[0] == '\0') {
+        cmn_log_error("every socket is CURVE: \"curve.secret-key-file\" and "
+                      "\"curve.registry\" are required (curve.dev-plain, for "
+                      "development only, turns CURVE off)");
         return CMN_ECONFIG;
     }
-    svc->zap = cmn_zap_new(&svc->loop, svc->zctx, c->curve_clients_file, why,
-                           sizeof why);
+    if (cmn_curve_load(c->curve_secret_file, svc->secret, svc->public_key, why,
+                       sizeof why) != 0 ||
+        cmn_secret_check_curve(c->curve_secret_file, svc->secret, why,
+                               sizeof why) != 0) {
+        cmn_log_error("%s", why);
+        return CMN_ECONFIG;
+    }
+    svc->registry = cmn_registry_load(c->curve_registry, why, sizeof why);
+    if (svc->registry == NULL) {
+        cmn_log_error("\"curve.registry\": %s", why);
+        return CMN_ECONFIG;
+    }
+    svc->zap =
+        cmn_zap_new(&svc->loop, svc->zctx, svc->registry, why, sizeof why);
     if (svc->zap == NULL) {
         cmn_log_error("%s", why);
         return CMN_ECONFIG;
     }
+    svc->curve = true;
+    cmn_log_info("CURVE public key %s", svc->public_key);
     return 0;
 }
 
@@ -451,7 +585,7 @@ s_start(cmn_svc_t *svc)
     char sql[128];
     if (c->db_admin_url[0] != '\0' && (rc = s_migrate(svc)) != 0)
         return rc;
-    if ((rc = s_start_curve(svc)) != 0)
+    if ((rc = s_start_curve(svc)) != 0 || (rc = s_load_hierarchy(svc)) != 0)
         return rc;
     svc->db = cmn_db_new(&svc->loop, c->db_url, (int) c->db_pool, &rc);
     if (svc->db == NULL)
@@ -470,7 +604,8 @@ s_start(cmn_svc_t *svc)
             .concurrency = (int) c->inbox_concurrency,
             .on_commit = s_on_commit,
             .commit_arg = svc,
-            .curve_secret = svc->zap && c->curve_inbox ? svc->secret : NULL,
+            .curve_secret = svc->curve ? svc->secret : NULL,
+            .registry = svc->registry,
         };
         svc->inbox = cmn_inbox_new(&svc->loop, svc->zctx, svc->db, &io, &rc);
         if (svc->inbox == NULL)
@@ -486,11 +621,16 @@ s_start(cmn_svc_t *svc)
                             svc)) != 0)
         return rc;
     if (c->api[0] != '\0' && svc->def->napi_handlers > 0) {
-        svc->api =
-            cmn_api_new(&svc->loop, svc->zctx, svc->db, svc->def->name, c->api,
-                        svc->def->api_handlers, svc->def->napi_handlers,
-                        svc->arg, s_on_commit, svc,
-                        svc->zap && c->curve_api ? svc->secret : NULL, &rc);
+        cmn_api_opts_t ao = {
+            .service = svc->def->name,
+            .endpoints = c->api,
+            .max_frame = (size_t) c->frame_max,
+            .curve_secret = svc->curve ? svc->secret : NULL,
+            .registry = svc->registry,
+        };
+        svc->api = cmn_api_new(&svc->loop, svc->zctx, svc->db, &ao,
+                               svc->def->api_handlers, svc->def->napi_handlers,
+                               svc->arg, s_on_commit, svc, &rc);
         if (svc->api == NULL)
             return rc;
     }

@@ -1,8 +1,11 @@
-/* curve_test.c - unit tests for cmn/curve.h: the key-list lookup, the
- * allow-list file, and the ZAP handler on a real libuv loop giving an
- * allowed key its identity as the User-Id and answering nothing to an
- * unknown key. */
+/* curve_test.c - the key registry (cmn/ident.h), the sender rules, the
+ * refusal of committed example secrets (cmn/secret.h), and the ZAP handler
+ * on a real libuv loop: an identity in the registry gets its name as the
+ * User-Id, a stranger's key gets nothing, and an inbox lets in services
+ * only. */
 #include "cmn/curve.h"
+#include "cmn/ident.h"
+#include "cmn/secret.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,77 +30,164 @@ s_pair(s_pair_t *p)
     assert_int_equal(zmq_curve_keypair(p->pub, p->sec), 0);
 }
 
-/* Writes text to a fresh temporary file; path is the caller's buffer. */
-static void
-s_file(char path[64], const char *text)
+static cmn_registry_t *
+s_parse(const char *text, char *why, size_t whylen)
 {
-    snprintf(path, 64, "/tmp/cmn_curve_test_XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    return cmn_registry_parse(text, strlen(text), "keys", why, whylen);
 }
 
 static void
-s_lookup(void **state)
+s_registry(void **state)
 {
     (void) state;
-    s_pair_t a, b;
+    s_pair_t a, b, c;
     s_pair(&a);
     s_pair(&b);
-    char path[64], list[512], key[CMN_CURVE_KEYLEN + 1], why[256] = "";
-    char text[64];
-    snprintf(text, sizeof text, "%s\n", b.pub);
-    s_file(path, text);
-    snprintf(list, sizeof list, "review=%s;panel=@%s", a.pub, path);
-
-    assert_int_equal(cmn_curve_key_lookup(list, "review", key, why, 256), 1);
+    s_pair(&c);
+    char text[1024], why[256] = "";
+    snprintf(text, sizeof text,
+             "# a region\n"
+             "review@110100 service 110100 %s\n"
+             "  staff:li   staff   110100 %s reviewer,registrar\n"
+             "staff:zhao staff 110100 - reviewer\n"
+             "web gateway 110100 %s\n",
+             a.pub, b.pub, c.pub);
+    cmn_registry_t *r = s_parse(text, why, sizeof why);
+    assert_non_null(r);
+    assert_int_equal(cmn_registry_count(r), 4);
+    const cmn_ident_t *rv = cmn_registry_find(r, "review@110100");
+    assert_non_null(rv);
+    assert_int_equal(rv->kind, CMN_KIND_SERVICE);
+    assert_string_equal(rv->service, "review");
+    assert_string_equal(rv->office, "110100");
+    char key[41];
+    assert_int_equal(cmn_ident_key_text(rv, key), 0);
     assert_string_equal(key, a.pub);
-    assert_int_equal(cmn_curve_key_lookup(list, "panel", key, why, 256), 1);
-    assert_string_equal(key, b.pub);
-    /* A prefix of a name is not the name. */
-    assert_int_equal(cmn_curve_key_lookup(list, "pan", key, why, 256), 0);
-    assert_int_equal(cmn_curve_key_lookup(list, "audit", key, why, 256), 0);
-    assert_int_equal(cmn_curve_key_lookup("", "audit", key, why, 256), 0);
+    const cmn_ident_t *li = cmn_registry_find(r, "staff:li");
+    assert_true(cmn_ident_has_role(li, "registrar"));
+    assert_true(cmn_ident_has_role(li, "reviewer"));
+    assert_false(cmn_ident_has_role(li, "review"));
+    const cmn_ident_t *zhao = cmn_registry_find(r, "staff:zhao");
+    assert_false(zhao->has_key);
+    assert_int_equal(cmn_ident_key_text(zhao, key), CMN_ENOENT);
+    uint8_t raw[32];
+    assert_non_null(zmq_z85_decode(raw, b.pub));
+    assert_ptr_equal(cmn_registry_find_key(r, raw), li);
+    assert_null(cmn_registry_find(r, "staff:wang"));
+    cmn_registry_destroy(&r);
+    assert_null(r);
+    cmn_registry_destroy(&r); /* twice is fine */
+}
 
-    assert_int_equal(
-        cmn_curve_key_lookup("review=short", "review", key, why, sizeof why),
-        CMN_ECONFIG);
-    assert_non_null(strstr(why, "\"review\""));
-    assert_int_equal(cmn_curve_key_lookup("panel=@/nonexistent/key", "panel",
-                                          key, why, sizeof why),
-                     CMN_ECONFIG);
-    assert_non_null(strstr(why, "/nonexistent/key"));
-    unlink(path);
+/* Copies pattern into out with every "%s" replaced by key. */
+static void
+s_fill(char *out, size_t len, const char *pattern, const char *key)
+{
+    size_t at = 0;
+    for (const char *p = pattern; *p && at + 41 < len; p++) {
+        if (p[0] == '%' && p[1] == 's') {
+            at += (size_t) snprintf(out + at, len - at, "%s", key);
+            p++;
+        } else {
+            out[at++] = *p;
+        }
+    }
+    out[at] = '\0';
 }
 
 static void
-s_allow_list_file(void **state)
+s_registry_refusals(void **state)
 {
     (void) state;
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    void *ctx = zmq_ctx_new();
-    char path[64], why[256] = "";
-    s_file(path, "# offices and experts\n110108 "
-                 "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\n"
-                 "expert:7 rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\n");
-    cmn_zap_t *zap = cmn_zap_new(&loop, ctx, path, why, sizeof why);
-    assert_non_null(zap);
-    cmn_zap_destroy(&zap);
-    unlink(path);
+    s_pair_t a;
+    s_pair(&a);
+    static const char *const bad[][2] = {
+        {"x@110100 service 110100 %s\nx@110100 service 110100 %s\n",
+         "keys:2: identity \"x@110100\" is listed twice"},
+        {"expert/7 expert 110100 %s\n", "keys:1: identity \"expert/7\""},
+        {"review service 110100 %s\n", "keys:1: a service's identity is"},
+        {"review@110108 service 110100 %s\n", "keys:1: a service's identity"},
+        {"x staff 1101 %s\n", "keys:1: office \"1101\""},
+        {"x stuff 110100 %s\n", "keys:1: kind \"stuff\""},
+        {"\n\nx staff 110100 short\n", "keys:3: public key of \"x\""},
+        {"w gateway 110100 -\n", "keys:1: \"w\" is a gateway: it needs a key"},
+        {"x staff 110100 %s Reviewer\n", "keys:1: roles \"Reviewer\""},
+        {"x staff 110100\n", "keys:1: expected IDENTITY KIND OFFICE"},
+    };
+    char text[512], why[256];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        s_fill(text, sizeof text, bad[i][0], a.pub);
+        why[0] = '\0';
+        cmn_registry_t *r = s_parse(text, why, sizeof why);
+        if (r != NULL || strstr(why, bad[i][1]) == NULL)
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, why, bad[i][1]);
+    }
+    /* Two identities with one key: the key would not say who it is. */
+    snprintf(text, sizeof text, "a staff 110100 %s\nb staff 110100 %s\n", a.pub,
+             a.pub);
+    assert_null(s_parse(text, why, sizeof why));
+    assert_non_null(strstr(why, "keys:2: \"b\" has the key of \"a\""));
+    assert_null(cmn_registry_load("/nonexistent/keys", why, sizeof why));
+    assert_non_null(strstr(why, "/nonexistent/keys"));
+}
 
-    /* A bad identity, named with its line. */
-    s_file(path, "110108 rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\n"
-                 "expert/7 rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\n");
-    assert_null(cmn_zap_new(&loop, ctx, path, why, sizeof why));
-    assert_non_null(strstr(why, ":2: expected"));
+static void
+s_rules(void **state)
+{
+    (void) state;
+    cmn_ident_t intake = {.name = "intake@110100",
+                          .kind = CMN_KIND_SERVICE,
+                          .service = "intake",
+                          .office = "110100"};
+    cmn_ident_t staff = {.name = "staff:li", .kind = CMN_KIND_STAFF};
+    cmn_ident_t dev = {.name = "dev", .kind = CMN_KIND_DEV};
+    assert_true(cmn_ident_matches(&intake, "service:intake"));
+    assert_true(cmn_ident_matches(&intake, "service:panel,service:intake"));
+    assert_true(cmn_ident_matches(&intake, "service:*"));
+    assert_false(cmn_ident_matches(&intake, "service:panel"));
+    assert_false(cmn_ident_matches(&intake, "service:intak"));
+    assert_false(cmn_ident_matches(&intake, "staff,office"));
+    assert_true(cmn_ident_matches(&staff, "office,staff"));
+    assert_false(cmn_ident_matches(&staff, "service:*"));
+    assert_false(cmn_ident_matches(&staff, ""));
+    assert_false(cmn_ident_matches(&staff, NULL));
+    assert_true(cmn_ident_matches(&dev, "service:intake"));
+    assert_true(cmn_ident_rule_valid("service:intake,staff,gateway"));
+    assert_false(cmn_ident_rule_valid("service:intake,stuff"));
+    assert_false(cmn_ident_rule_valid(""));
+    assert_false(cmn_ident_rule_valid("staff,,unit"));
+    char buf[160];
+    snprintf(staff.via, sizeof staff.via, "web");
+    assert_string_equal(cmn_ident_label(&staff, buf, sizeof buf),
+                        "staff:li via web");
+}
+
+static void
+s_example_secrets_refused(void **state)
+{
+    (void) state;
+    char why[400];
+    /* deploy/secrets/review_curve.key.example, once committed. */
+    assert_int_equal(
+        cmn_secret_check_curve("k", "@A-{<0m#RAyAr4HH/$Ydww}$vu5dJdn@1(8JgN.p",
+                               why, sizeof why),
+        CMN_ECONFIG);
+    assert_non_null(strstr(why, "review_curve.key.example"));
+    assert_int_equal(
+        cmn_secret_check_text("a password", "  change-me\n", why, sizeof why),
+        CMN_ECONFIG);
+    s_pair_t fresh;
+    s_pair(&fresh);
+    assert_int_equal(cmn_secret_check_curve("k", fresh.sec, why, sizeof why),
+                     0);
+    char path[] = "/tmp/cmn_secret_test_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "example-audit-password\n", 23), 23);
+    close(fd);
+    assert_int_equal(cmn_secret_check_file(path, why, sizeof why), CMN_ECONFIG);
+    assert_non_null(strstr(why, "audit_password.example"));
     unlink(path);
-    zmq_ctx_term(ctx);
-    uv_run(&loop, UV_RUN_NOWAIT);
-    assert_int_equal(uv_loop_close(&loop), 0);
 }
 
 /* Runs the loop (for the ZAP handler) until the server has a message or
@@ -114,74 +204,102 @@ s_serve_one(uv_loop_t *loop, void *server, zmq_msg_t *m, int ms)
     return NULL;
 }
 
+/* A PULL server in domain; *ep gets its endpoint. */
+static void *
+s_server(void *ctx, const s_pair_t *srv, const char *domain, char ep[64])
+{
+    void *server = zmq_socket(ctx, ZMQ_PULL);
+    int zero = 0;
+    size_t eplen = 64;
+    zmq_setsockopt(server, ZMQ_LINGER, &zero, sizeof zero);
+    assert_int_equal(cmn_curve_server(server, srv->sec, domain), 0);
+    assert_int_equal(zmq_bind(server, "tcp://127.0.0.1:*"), 0);
+    zmq_getsockopt(server, ZMQ_LAST_ENDPOINT, ep, &eplen);
+    return server;
+}
+
+static void *
+s_client(void *ctx, const s_pair_t *me, const s_pair_t *srv, const char *ep)
+{
+    void *c = zmq_socket(ctx, ZMQ_PUSH);
+    int zero = 0;
+    zmq_setsockopt(c, ZMQ_LINGER, &zero, sizeof zero);
+    assert_int_equal(cmn_curve_client(c, me->sec, me->pub, srv->pub), 0);
+    assert_int_equal(zmq_connect(c, ep), 0);
+    return c;
+}
+
 static void
 s_zap_identity(void **state)
 {
     (void) state;
-    s_pair_t srv, expert, stranger;
+    s_pair_t srv, expert, svc, stranger;
     s_pair(&srv);
     s_pair(&expert);
+    s_pair(&svc);
     s_pair(&stranger);
-    char path[64], text[128], why[256] = "", ep[64];
-    snprintf(text, sizeof text, "expert:7 %s\n", expert.pub);
-    s_file(path, text);
+    char text[256], why[256] = "", api_ep[64], inbox_ep[64];
+    snprintf(text, sizeof text,
+             "expert:7 expert 110100 %s\nintake@110100 service 110100 %s\n",
+             expert.pub, svc.pub);
+    cmn_registry_t *reg = s_parse(text, why, sizeof why);
+    assert_non_null(reg);
 
     uv_loop_t loop;
     uv_loop_init(&loop);
     void *ctx = zmq_ctx_new();
-    cmn_zap_t *zap = cmn_zap_new(&loop, ctx, path, why, sizeof why);
+    cmn_zap_t *zap = cmn_zap_new(&loop, ctx, reg, why, sizeof why);
     assert_non_null(zap);
-    void *server = zmq_socket(ctx, ZMQ_PULL);
-    int zero = 0;
-    zmq_setsockopt(server, ZMQ_LINGER, &zero, sizeof zero);
-    assert_int_equal(cmn_curve_server(server, srv.sec), 0);
-    assert_int_equal(zmq_bind(server, "tcp://127.0.0.1:*"), 0);
-    size_t eplen = sizeof ep;
-    zmq_getsockopt(server, ZMQ_LAST_ENDPOINT, ep, &eplen);
-
-    void *good = zmq_socket(ctx, ZMQ_PUSH), *bad = zmq_socket(ctx, ZMQ_PUSH);
-    zmq_setsockopt(good, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt(bad, ZMQ_LINGER, &zero, sizeof zero);
-    assert_int_equal(cmn_curve_client(good, expert.sec, expert.pub, srv.pub),
-                     0);
-    assert_int_equal(cmn_curve_client(bad, stranger.sec, stranger.pub, srv.pub),
-                     0);
-    assert_int_equal(zmq_connect(bad, ep), 0);
-    assert_int_equal(zmq_send(bad, "from a stranger", 15, ZMQ_DONTWAIT), 15);
+    void *api = s_server(ctx, &srv, CMN_ZAP_API, api_ep);
+    void *inbox = s_server(ctx, &srv, CMN_ZAP_INBOX, inbox_ep);
 
     zmq_msg_t m;
     zmq_msg_init(&m);
-    /* The stranger's message never arrives. */
-    assert_null(s_serve_one(&loop, server, &m, 300));
-    assert_int_equal(zmq_connect(good, ep), 0);
-    assert_int_equal(zmq_send(good, "opinion", 7, ZMQ_DONTWAIT), 7);
-    const char *id = s_serve_one(&loop, server, &m, 3000);
+    /* A stranger's message never arrives, at the API or the inbox. */
+    void *bad = s_client(ctx, &stranger, &srv, api_ep);
+    assert_int_equal(zmq_send(bad, "from a stranger", 15, ZMQ_DONTWAIT), 15);
+    assert_null(s_serve_one(&loop, api, &m, 300));
+    /* An expert reaches the API as who they are, but not an inbox. */
+    void *e_in = s_client(ctx, &expert, &srv, inbox_ep);
+    assert_int_equal(zmq_send(e_in, "not a service", 13, ZMQ_DONTWAIT), 13);
+    assert_null(s_serve_one(&loop, inbox, &m, 300));
+    void *e_api = s_client(ctx, &expert, &srv, api_ep);
+    assert_int_equal(zmq_send(e_api, "opinion", 7, ZMQ_DONTWAIT), 7);
+    const char *id = s_serve_one(&loop, api, &m, 3000);
     assert_non_null(id);
     assert_string_equal(id, "expert:7");
     assert_int_equal(zmq_msg_size(&m), 7);
+    /* A service reaches the inbox. */
+    void *s_in = s_client(ctx, &svc, &srv, inbox_ep);
+    assert_int_equal(zmq_send(s_in, "filing", 6, ZMQ_DONTWAIT), 6);
+    id = s_serve_one(&loop, inbox, &m, 3000);
+    assert_non_null(id);
+    assert_string_equal(id, "intake@110100");
     zmq_msg_close(&m);
 
     unsigned long allowed = 0, refused = 0;
     cmn_zap_stats(zap, &allowed, &refused);
-    assert_true(allowed >= 1);
-    assert_true(refused >= 1);
+    assert_true(allowed >= 2);
+    assert_true(refused >= 2);
 
-    zmq_close(good);
-    zmq_close(bad);
-    zmq_close(server);
+    void *socks[] = {bad, e_in, e_api, s_in, api, inbox};
+    for (size_t i = 0; i < sizeof socks / sizeof socks[0]; i++)
+        zmq_close(socks[i]);
     cmn_zap_destroy(&zap);
     zmq_ctx_term(ctx);
     uv_run(&loop, UV_RUN_NOWAIT);
     assert_int_equal(uv_loop_close(&loop), 0);
-    unlink(path);
+    cmn_registry_destroy(&reg);
 }
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(s_lookup),
-        cmocka_unit_test(s_allow_list_file),
+        cmocka_unit_test(s_registry),
+        cmocka_unit_test(s_registry_refusals),
+        cmocka_unit_test(s_rules),
+        cmocka_unit_test(s_example_secrets_refused),
         cmocka_unit_test(s_zap_identity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,6 +52,31 @@ static const cmn_migration_t s_set_a[] = {
     {NULL, NULL},
 };
 
+/* Sets schema's service role's password to the cluster's (made once by
+ * pgcluster.sh password), as a service does when it migrates. */
+static void
+s_set_password(PGconn *admin, const char *schema)
+{
+    char role[64], pw[256], why[256] = "";
+    snprintf(role, sizeof role, "%s_svc", schema);
+    assert_int_equal(cmn_test_pg_password(role, pw, sizeof pw), 0);
+    assert_int_equal(cmn_migrate_password(admin, schema, pw, why, sizeof why),
+                     0);
+}
+
+/* Tries to log in with conninfo; returns libpq's message ("" when it got
+ * in). */
+static const char *
+s_login(const char *conninfo)
+{
+    static char msg[512];
+    PGconn *c = PQconnectdb(conninfo);
+    snprintf(msg, sizeof msg, "%s",
+             PQstatus(c) == CONNECTION_OK ? "" : PQerrorMessage(c));
+    PQfinish(c);
+    return msg;
+}
+
 static int
 s_setup(void **state)
 {
@@ -76,6 +101,7 @@ test_migrate_idempotent(void **state)
     assert_int_equal(cmn_migrate(c, "dbt_a", sets, &applied, why, sizeof why),
                      0);
     assert_int_equal(applied, 3); /* runtime + two of ours */
+    s_set_password(c, "dbt_a");
     assert_int_equal(cmn_migrate(c, "dbt_a", sets, &applied, why, sizeof why),
                      0);
     assert_int_equal(applied, 0);
@@ -161,6 +187,33 @@ test_roles_reach_only_their_schema(void **state)
     /* the inbox is insert-only too */
     assert_string_equal(s_try(c, "DELETE FROM dbt_a.inbox"), "42501");
     PQfinish(c);
+}
+
+/* No role gets in without its password: not the admin, not a service role
+ * with a wrong one (pgcluster.sh: scram-sha-256, no trust). */
+static void
+test_login_needs_the_password(void **state)
+{
+    (void) state;
+    char url[1024], base[512], pw[256];
+    cmn_test_pg_url(base, sizeof base, "mlps_admin");
+    *strstr(base, " passfile=") = '\0'; /* the same, without the passfile */
+    snprintf(url, sizeof url, "%s passfile=/nonexistent", base);
+    assert_non_null(strstr(s_login(url), "no password supplied"));
+    snprintf(url, sizeof url, "%s password=wrong", base);
+    assert_non_null(strstr(s_login(url), "password authentication failed"));
+
+    cmn_test_pg_url(base, sizeof base, "dbt_a_svc");
+    *strstr(base, " passfile=") = '\0';
+    snprintf(url, sizeof url, "%s passfile=/nonexistent", base);
+    assert_non_null(strstr(s_login(url), "no password supplied"));
+    snprintf(url, sizeof url, "%s password=wrong", base);
+    assert_non_null(strstr(s_login(url), "password authentication failed"));
+    assert_int_equal(cmn_test_pg_password("dbt_a_svc", pw, sizeof pw), 0);
+    snprintf(url, sizeof url, "%s password=%s", base, pw);
+    assert_string_equal(s_login(url), "");
+    cmn_test_pg_url(url, sizeof url, "dbt_a_svc"); /* its passfile line */
+    assert_string_equal(s_login(url), "");
 }
 
 /* --- the pool on a loop ------------------------------------------------ */
@@ -258,6 +311,31 @@ test_pool_runs_jobs_and_reconnects(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* cmn_pg_bump counts one up per call and names a missing row. */
+static void
+test_bump_counts_versions(void **state)
+{
+    (void) state;
+    PGconn *c = s_connect("mlps_admin");
+    assert_string_equal(s_try(c, "DROP TABLE IF EXISTS public.bump_t"), "00000");
+    assert_string_equal(s_try(c, "CREATE TABLE public.bump_t (k text PRIMARY "
+                                 "KEY, v bigint NOT NULL DEFAULT 0)"),
+                        "00000");
+    assert_string_equal(s_try(c, "INSERT INTO public.bump_t (k) VALUES ('a')"),
+                        "00000");
+    uint64_t v = 0;
+    assert_int_equal(cmn_pg_bump(c, "public.bump_t", "v", "k", "a", &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(cmn_pg_bump(c, "public.bump_t", "v", "k", "a", &v), 0);
+    assert_int_equal(v, 2);
+    v = 99;
+    assert_int_equal(cmn_pg_bump(c, "public.bump_t", "v", "k", "nope", &v),
+                     CMN_ENOENT);
+    assert_int_equal(v, 99); /* untouched */
+    assert_string_equal(s_try(c, "DROP TABLE public.bump_t"), "00000");
+    PQfinish(c);
+}
+
 int
 main(void)
 {
@@ -267,7 +345,9 @@ main(void)
         cmocka_unit_test(test_migrate_failure_applies_nothing),
         cmocka_unit_test(test_migrate_rejects_bad_schema_name),
         cmocka_unit_test(test_roles_reach_only_their_schema),
+        cmocka_unit_test(test_login_needs_the_password),
         cmocka_unit_test(test_pool_runs_jobs_and_reconnects),
+        cmocka_unit_test(test_bump_counts_versions),
     };
     return cmocka_run_group_tests(tests, s_setup, NULL);
 }

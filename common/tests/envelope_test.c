@@ -552,6 +552,93 @@ t_find_type(void **state)
     assert_null(cmn_env_find_type(&none, "mlps.v1.Ack"));
 }
 
+/* Replaces the first occurrence of what in buf[0..len) by with (same
+ * length): a way to put bytes the encoder cannot write. */
+static void
+s_patch(uint8_t *buf, size_t len, const char *what, const char *with, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(buf + i, what, n) == 0) {
+            memcpy(buf + i, with, n);
+            return;
+        }
+    }
+    fail_msg("\"%s\" is not in the frame", what);
+}
+
+/* "mlps.v1.Ack\0x" would read as "mlps.v1.Ack" once protobuf-c cut it at
+ * the NUL: refused at the wire, naming the field. */
+static void
+t_nul_in_type(void **state)
+{
+    (void) state;
+    uint8_t *payload = NULL, *frame = NULL;
+    size_t plen = 0, len = 0;
+    s_ack(MLPS__V1__ACK__STATUS__DUPLICATE, &payload, &plen);
+    cmn_env_out_t o = s_out(payload, plen);
+    o.type = "mlps.v1.AckZx";
+    s_encode(&o, &frame, &len);
+    s_patch(frame, len, "AckZx", "Ack\0x", 5);
+    s_res_t r;
+    s_decode(&s_rules, frame, len, &r);
+    assert_null(r.msg);
+    assert_int_equal(r.err, CMN_EPROTO);
+    assert_non_null(strstr(r.why, "\"type\": contains a NUL byte"));
+    free(frame);
+    free(payload);
+}
+
+/* A NUL inside a string of the payload, nested in a repeated message. */
+static void
+t_nul_in_payload_string(void **state)
+{
+    (void) state;
+    uint8_t *payload = NULL, *frame = NULL;
+    size_t plen = 0, len = 0;
+    s_ack(MLPS__V1__ACK__STATUS__DUPLICATE, &payload, &plen);
+    s_patch(payload, plen, "seen", "se\0n", 4);
+    cmn_env_out_t o = s_out(payload, plen);
+    s_encode(&o, &frame, &len);
+    s_res_t r;
+    s_decode(&s_rules, frame, len, &r);
+    assert_null(r.msg);
+    assert_non_null(strstr(r.why, "\"payload\""));
+    assert_non_null(strstr(r.why, "\"items.reason\": contains a NUL byte"));
+    assert_string_equal(r.msg_id, S_ID); /* the sender can be told */
+    free(frame);
+    free(payload);
+}
+
+static void
+t_wire_check_bounds(void **state)
+{
+    (void) state;
+    char why[200];
+    /* field 1 (items), length 5, but only 2 bytes follow */
+    const uint8_t cut[] = {0x0a, 0x05, 0x0a, 0x01};
+    assert_int_equal(cmn_pb_wire_check(&mlps__v1__ack__descriptor, cut,
+                                       sizeof cut, 8, why, sizeof why),
+                     CMN_EPROTO);
+    assert_non_null(strstr(why, "a length past the end"));
+    /* a group (wire type 3) */
+    const uint8_t group[] = {0x0b};
+    assert_int_equal(cmn_pb_wire_check(&mlps__v1__ack__descriptor, group,
+                                       sizeof group, 8, why, sizeof why),
+                     CMN_EPROTO);
+    /* nesting beyond the limit: an Ack's items are depth 2 */
+    uint8_t *payload = NULL;
+    size_t plen = 0;
+    s_ack(MLPS__V1__ACK__STATUS__DUPLICATE, &payload, &plen);
+    assert_int_equal(cmn_pb_wire_check(&mlps__v1__ack__descriptor, payload,
+                                       plen, 2, why, sizeof why),
+                     0);
+    assert_int_equal(cmn_pb_wire_check(&mlps__v1__ack__descriptor, payload,
+                                       plen, 1, why, sizeof why),
+                     CMN_EPROTO);
+    assert_non_null(strstr(why, "nested too deeply"));
+    free(payload);
+}
+
 int
 main(void)
 {
@@ -572,6 +659,9 @@ main(void)
         cmocka_unit_test(t_deeply_nested),
         cmocka_unit_test(t_uuid_valid),
         cmocka_unit_test(t_find_type),
+        cmocka_unit_test(t_nul_in_type),
+        cmocka_unit_test(t_nul_in_payload_string),
+        cmocka_unit_test(t_wire_check_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
 # deploy/ and tests/ alike (sourced; prefix mlps_, mlps__ internal).
 #
 # The cluster and SQL functions need W (a work dir): the cluster lives in
-# $W/pg (deploy/pgcluster.sh). Every wait polls every MLPS_POLL seconds
+# $W/pg (deploy/pgcluster.sh), and every role logs in with a password from
+# $W/pg/pgpass. Every wait polls every MLPS_POLL seconds
 # (default 0.2); set it for one call with `MLPS_POLL=0.5 mlps_wait ...`.
 # A function returns 0 or 1 (a wait: 1 when the time ran out), 2 on bad
 # arguments with a message naming them.
@@ -20,9 +21,75 @@ mlps_pg_start() { "$MLPS_LIB/../pgcluster.sh" start "$W/pg" >/dev/null; }
 # which is a crash).
 mlps_pg_stop() { "$MLPS_LIB/../pgcluster.sh" stop "$W/pg" "${1:-fast}"; }
 # mlps_url USER [DIR]: the connection string, as USER, of the cluster in DIR
-# (default $W/pg).
+# (default $W/pg), to the database MLPS_DB (default mlps); USER logs in with
+# the password in DIR/pgpass.
 mlps_url() {
-    echo "host=127.0.0.1 port=$(cat "${2:-$W/pg}/port") dbname=mlps user=$1"
+    local d
+    d=$(cd "${2:-$W/pg}" && pwd) || return 1
+    echo "host=127.0.0.1 port=$(cat "$d/port") dbname=${MLPS_DB:-mlps} user=$1" \
+        "passfile=$(mlps__conn_value "$d/pgpass")"
+}
+# mlps_pg_password ROLE [DIR]: the name of ROLE's password file in the
+# cluster in DIR (default $W/pg), made once and added to DIR/pgpass. A
+# service sets it on its role when it migrates: pass it as
+# --db.svc-password-file.
+mlps_pg_password() {
+    "$MLPS_LIB/../pgcluster.sh" password "${2:-$W/pg}" "${1:-}"
+}
+mlps__conn_value() { # a libpq conninfo value: quoted when it must be
+    case $1 in
+    *[[:space:]\\\']* | '')
+        printf "'%s'" "$(printf '%s' "$1" | sed "s/[\\\\']/\\\\&/g")" ;;
+    *) printf '%s' "$1" ;;
+    esac
+}
+
+# --- identities and keys ---------------------------------------------------
+
+# mlps_ident DIR IDENTITY KIND OFFICE [ROLES]: makes IDENTITY's CURVE key
+# pair once (DIR/IDENTITY.key, mode 600, and DIR/IDENTITY.pub) with
+# $MLPS_KEYGEN (mlps-keygen), and adds its line to the key registry
+# DIR/registry (common/include/cmn/ident.h). KIND is service (IDENTITY
+# SERVICE@OFFICE), office, staff, expert, institution, gateway or unit.
+mlps_ident() {
+    local dir=${1:-} id=${2:-} kind=${3:-} office=${4:-} roles=${5:-}
+    [ -n "$dir" ] && [ -n "$id" ] && [ -n "$kind" ] && [ -n "$office" ] || {
+        echo "mlps_ident: usage: mlps_ident DIR IDENTITY KIND OFFICE [ROLES]" >&2
+        return 2
+    }
+    [ -x "${MLPS_KEYGEN:-}" ] || {
+        echo "mlps_ident: MLPS_KEYGEN must name mlps-keygen" >&2
+        return 2
+    }
+    mkdir -p "$dir"
+    [ -f "$dir/$id.key" ] || "$MLPS_KEYGEN" "$dir/$id.key" >"$dir/$id.pub"
+    mlps__registry "$dir" "$id" "$kind" "$office" "$(cat "$dir/$id.pub")" \
+        "$roles"
+}
+# mlps_person DIR IDENTITY KIND OFFICE [ROLES]: a registry line for a person
+# without a key of their own, who comes through a gateway.
+mlps_person() {
+    mlps__registry "$1" "$2" "$3" "$4" - "${5:-}"
+}
+mlps__registry() { # DIR ID KIND OFFICE KEY ROLES: once per identity
+    touch "$1/registry"
+    grep -q "^$2 " "$1/registry" ||
+        printf '%s %s %s %s %s\n' "$2" "$3" "$4" "$5" "$6" >>"$1/registry"
+}
+
+# --- secrets ---------------------------------------------------------------
+
+# mlps_secret FILE: a random password (48 hex digits, 192 bits from
+# /dev/urandom) into FILE, mode 600, unless FILE already holds one: an
+# existing secret is never overwritten.
+mlps_secret() {
+    [ -n "${1:-}" ] || { echo "mlps_secret: no FILE given" >&2; return 2; }
+    [ -s "$1" ] && return 0
+    (
+        umask 077
+        od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$1.tmp"
+        echo >>"$1.tmp"
+    ) && mv -f "$1.tmp" "$1"
 }
 
 # --- SQL -------------------------------------------------------------------

@@ -8,7 +8,8 @@
 # to the receiver's last commit. Each message is claimed under a lease, sent,
 # applied with its inbox record in a receiver transaction (several per
 # transaction), acknowledged after commit and marked delivered: all with
-# synchronous_commit on.
+# synchronous_commit on. Every socket is CURVE, as in a deployment (keys
+# and registry by kt_keys).
 # Baseline: pgbench, 8 clients, single-row INSERT transactions (tps), and
 # 100-row INSERT transactions (rows/s).
 BIN=$(cd "$1" && pwd)
@@ -26,18 +27,26 @@ ADMIN=$(mlps_url mlps_admin)
 PORT=$(kt_free_port)
 [ "$(mlps_sql 'SHOW synchronous_commit')" = on ] ||
     t_die "synchronous_commit is not on: the figures would not be durable"
+kt_keys
 
 echo "bench: generating $M messages into the outbox" >&2
+# shellcheck disable=SC2046 # kt_curve prints options
 "$BIN/kt_send" --db.url="$(mlps_url ktsend_svc)" --db.admin-url="$ADMIN" \
-    --kt.total="$M" --kt.batch=2000 --kt.interval-ms=1 \
+    $(kt_curve ktsend) --kt.total="$M" --kt.batch=2000 --kt.interval-ms=1 \
+    --db.svc-password-file="$(mlps_pg_password ktsend_svc)" \
     --kt.generate-only >"$W/gen.log" 2>&1
+# shellcheck disable=SC2046
 "$BIN/kt_recv" --db.url="$(mlps_url ktrecv_svc)" --db.admin-url="$ADMIN" \
+    $(kt_curve ktrecv) \
+    --db.svc-password-file="$(mlps_pg_password ktrecv_svc)" \
     --db.pool=4 --inbox.batch=500 --inbox.concurrency=3 \
     --listen="tcp://127.0.0.1:$PORT" >"$W/recv.log" 2>&1 &
 RPID=$!
 sleep 0.5
 t0=$(date +%s.%N)
-"$BIN/kt_send" --db.url="$(mlps_url ktsend_svc)" --kt.total="$M" \
+# shellcheck disable=SC2046
+"$BIN/kt_send" --db.url="$(mlps_url ktsend_svc)" $(kt_curve ktsend) \
+    --kt.total="$M" \
     --peers="ktrecv=tcp://127.0.0.1:$PORT" --outbox.batch=1000 \
     --outbox.batches=8 >"$W/send.log" 2>&1 &
 SPID=$!

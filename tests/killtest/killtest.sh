@@ -20,14 +20,21 @@ mlps_pg_start
 PORT=$(kt_free_port)
 ADMIN=$(mlps_url mlps_admin)
 COMMON=(--db.admin-url="$ADMIN" --outbox.lease-ms=1000 --outbox.poll-ms=50)
+kt_keys
 
+# shellcheck disable=SC2046 # kt_curve prints options
 start_recv() {
     "$BIN/kt_recv" --db.url="$(mlps_url ktrecv_svc)" "${COMMON[@]}" \
+        $(kt_curve ktrecv) \
+        --db.svc-password-file="$(mlps_pg_password ktrecv_svc)" \
         --listen="tcp://127.0.0.1:$PORT" >>"$W/recv.log" 2>&1 &
     RPID=$!
 }
+# shellcheck disable=SC2046
 start_send() {
     "$BIN/kt_send" --db.url="$(mlps_url ktsend_svc)" "${COMMON[@]}" \
+        $(kt_curve ktsend) \
+        --db.svc-password-file="$(mlps_pg_password ktsend_svc)" \
         --peers="ktrecv=tcp://127.0.0.1:$PORT" --kt.total="$N" \
         --kt.batch=50 --kt.interval-ms=80 >>"$W/send.log" 2>&1 &
     SPID=$!
@@ -77,6 +84,7 @@ kill -0 "$SPID" 2>/dev/null || start_send
 drained=0
 kt_wait_drained "$N" 180 && drained=1
 read -r sent applied lost twice failed < <(kt_counts)
+by=$(mlps_sql "SELECT string_agg(DISTINCT peer, ',') FROM ktrecv.applied")
 kill -TERM "$RPID" "$SPID" 2>/dev/null || true
 wait "$RPID" "$SPID" 2>/dev/null || true
 
@@ -87,6 +95,7 @@ echo "kill-test: receiver kills=$kills_r sender kills=$kills_s" \
 t_expect "drained in time" "$drained" 1
 kt_check_counts "$N" "$sent" "$applied" "$lost" "$twice"
 t_expect "failed for good" "$failed" 0
+t_expect "applied as the sender's key (CURVE)" "$by" "ktsend@$KT_OFFICE"
 t_true "receiver killed at least 5 times" [ $kills_r -ge 5 ]
 t_true "sender killed at least 5 times" [ $kills_s -ge 5 ]
 t_true "PostgreSQL crashed and restarted" [ $db_restarts -ge 1 ]

@@ -1,9 +1,16 @@
 /* kt_hostile.c - sends hostile frames to a receiving service and checks the
  * answers: frames whose message id can be read must come back REJECTED with
  * a reason; the rest must simply be dropped. The receiver must stay up.
- * usage: kt_hostile ENDPOINT FRAME_MAX */
+ * usage: kt_hostile ENDPOINT FRAME_MAX SERVER
+ *
+ * It connects over CURVE as the key of TST_KEY (tst/client.h; SERVER is
+ * the receiver's registry identity), a service the receiver takes
+ * messages from, and its envelopes name that key's service and office:
+ * what is refused is refused for what the frame holds, not for who sent
+ * it. */
 #include "cmn/envelope.h"
 #include "kt.pb-c.h"
+#include "tst/client.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +28,7 @@ typedef struct {
 
 static s_expect_t s_expect[S_EXPECT_MAX];
 static int s_nexpect;
+static const char *s_source = "hostile", *s_office = "";
 static unsigned s_seed = 12345;
 
 static unsigned
@@ -45,7 +53,8 @@ s_send_env(void *zs, const char *mid, const char *type, const char *corr,
 {
     cmn_env_out_t e = {.message_id = mid,
                        .type = type,
-                       .source = "hostile",
+                       .source = s_source,
+                       .source_office = s_office,
                        .correlation_id = corr,
                        .case_version = 0,
                        .created_at_us = 1700000000000000,
@@ -131,15 +140,25 @@ s_read_acks(void *zs)
 int
 main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: kt_hostile ENDPOINT FRAME_MAX\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: kt_hostile ENDPOINT FRAME_MAX SERVER\n");
         return 2;
     }
     size_t frame_max = strtoul(argv[2], NULL, 10);
+    static tst_client_t keys;
+    char why[512];
+    if (tst_client_keys(&keys, argv[3], why, sizeof why) != 0) {
+        fprintf(stderr, "kt_hostile: %s\n", why);
+        return 2;
+    }
+    if (keys.self.service[0] != '\0') {
+        s_source = keys.self.service;
+        s_office = keys.self.office;
+    }
     void *ctx = zmq_ctx_new(), *zs = zmq_socket(ctx, ZMQ_DEALER);
     int zero = 0;
     zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-    if (zmq_connect(zs, argv[1]) != 0)
+    if (tst_client_socket(&keys, zs) != 0 || zmq_connect(zs, argv[1]) != 0)
         return 2;
 
     /* 1. truncated: a good envelope cut short */
@@ -149,7 +168,8 @@ main(int argc, char **argv)
     size_t pll = mlps__test__kt_seq__pack(&seq, pl);
     cmn_env_out_t e = {.message_id = "00000000-0000-4000-8000-000000000001",
                        .type = "mlps.test.KtSeq",
-                       .source = "hostile",
+                       .source = s_source,
+                       .source_office = s_office,
                        .correlation_id = "c",
                        .created_at_us = 1,
                        .payload = pl,

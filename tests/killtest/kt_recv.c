@@ -1,10 +1,14 @@
 /* kt_recv.c - a receiving test service: applies each numbered message by
- * inserting a row, through the runtime's inbox. */
+ * inserting a row, through the runtime's inbox; its API says how many it
+ * applied and who asked. "--as=NAME" runs it under another service name
+ * (tst/as.h). */
 #include "cmn/log.h"
 #include "cmn/svc.h"
 #include "kt.pb-c.h"
+#include "tst/as.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -41,7 +45,7 @@ s_apply(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why, size_t whylen)
     }
     char s[24];
     snprintf(s, sizeof s, "%llu", (unsigned long long) seq->seq);
-    const char *p[3] = {s, m->env->message_id, m->peer};
+    const char *p[3] = {s, m->env->message_id, m->peer.name};
     int err;
     PGresult *r = cmn_pg_exec(c,
                               "INSERT INTO applied (seq, message_id, peer) "
@@ -52,7 +56,34 @@ s_apply(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why, size_t whylen)
 }
 
 static const cmn_inbox_handler_t s_handlers[] = {
-    {"mlps.test.KtSeq", &mlps__test__kt_seq__descriptor, s_apply},
+    {"mlps.test.KtSeq", &mlps__test__kt_seq__descriptor, s_apply,
+     "service:ktsend"},
+};
+
+/* The count of applied messages and the caller as the runtime proved it:
+ * what the trust test asks to see who a request came from. */
+static int
+s_count(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
+{
+    (void) arg;
+    int err;
+    PGresult *r = cmn_pg_exec(c, "SELECT count(*) FROM applied", 0, NULL, &err);
+    if (r == NULL)
+        return err;
+    Mlps__Test__KtCountReply reply = MLPS__TEST__KT_COUNT_REPLY__INIT;
+    reply.applied = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+    reply.peer = (char *) m->peer.name;
+    reply.via = (char *) m->peer.via;
+    err = cmn_api_reply(out, mlps__test__kt_count_reply__descriptor.name,
+                        &reply.base);
+    PQclear(r);
+    return err;
+}
+
+/* Staff and offices may ask (a gateway only for one of them). */
+static const cmn_api_handler_t s_api_handlers[] = {
+    {"mlps.test.KtCountRequest", &mlps__test__kt_count_request__descriptor,
+     s_count, "staff,office"},
 };
 
 static void
@@ -68,13 +99,16 @@ int
 main(int argc, char **argv)
 {
     static kt_recv_t kr;
-    static const cmn_svc_def_t def = {
-        .name = "ktrecv",
+    static cmn_svc_def_t def = {
         .schema = "ktrecv",
         .migrations = ktrecv_migrations,
         .handlers = s_handlers,
         .nhandlers = 1,
+        .api_handlers = s_api_handlers,
+        .napi_handlers = 1,
         .on_stop = s_stop,
     };
+    if ((def.name = tst_as(&argc, argv, "ktrecv")) == NULL)
+        return 2;
     return cmn_svc_main(&def, s_opts, &kr.conf, &kr.conf.base, &kr, argc, argv);
 }

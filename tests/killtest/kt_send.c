@@ -1,9 +1,11 @@
 /* kt_send.c - a sending test service: generates numbered messages, each
- * committed with its outbox row in one transaction, and delivers them. */
+ * committed with its outbox row in one transaction, and delivers them.
+ * "--as=NAME" sends them under another service name (tst/as.h). */
 #include "cmn/log.h"
 #include "cmn/pb.h"
 #include "cmn/svc.h"
 #include "kt.pb-c.h"
+#include "tst/as.h"
 #include "tst/gen.h"
 
 #include <inttypes.h>
@@ -99,12 +101,13 @@ int
 main(int argc, char **argv)
 {
     static kt_send_t ks;
-    static const cmn_svc_def_t def = {
-        .name = "ktsend",
+    static cmn_svc_def_t def = {
         .schema = "ktsend",
         .migrations = ktsend_migrations,
         .on_start = s_start,
         .on_stop = s_stop,
     };
+    if ((def.name = tst_as(&argc, argv, "ktsend")) == NULL)
+        return 2;
     return cmn_svc_main(&def, s_opts, &ks.conf, &ks.conf.base, &ks, argc, argv);
 }

@@ -16,17 +16,24 @@ mlps_pg_start
 P1=$(kt_free_port)
 P2=$(kt_free_port "$P1")
 ADMIN=$(mlps_url mlps_admin)
+kt_keys
 # 1 ms per apply and a 150 ms lease: leases run out under load, rows are
 # claimed again and sent to whichever replica is next.
+# shellcheck disable=SC2046 # kt_curve prints options
 for i in 1 2; do
     port=$([ $i = 1 ] && echo "$P1" || echo "$P2")
     "$BIN/kt_recv" --db.url="$(mlps_url ktrecv_svc)" --db.admin-url="$ADMIN" \
+        $(kt_curve ktrecv) \
+        --db.svc-password-file="$(mlps_pg_password ktrecv_svc)" \
         --listen="tcp://127.0.0.1:$port" --kt.delay-us=1000 \
         --inbox.batch=50 >"$W/recv$i.log" 2>&1 &
     eval "R$i=$!"
 done
+# shellcheck disable=SC2046
 for i in 1 2; do
     "$BIN/kt_send" --db.url="$(mlps_url ktsend_svc)" --db.admin-url="$ADMIN" \
+        $(kt_curve ktsend) \
+        --db.svc-password-file="$(mlps_pg_password ktsend_svc)" \
         --peers="ktrecv=tcp://127.0.0.1:$P1,tcp://127.0.0.1:$P2" \
         --kt.total=$N --kt.batch=500 --kt.interval-ms=10 \
         --outbox.lease-ms=150 --outbox.batch=200 --outbox.purge-ms=300 \
@@ -35,6 +42,7 @@ for i in 1 2; do
 done
 t_true "drained" kt_wait_drained $N 180
 read -r sent applied lost twice _ < <(kt_counts)
+by=$(mlps_sql "SELECT string_agg(DISTINCT peer, ',') FROM ktrecv.applied")
 # Delivered rows are history: aged past outbox.keep-days, a sender purges
 # them (every 300 ms here).
 mlps_sql "UPDATE ktsend.outbox SET delivered_at = now() - interval '8 days'"
@@ -54,6 +62,7 @@ echo "two-receivers: sent=$sent applied=$applied lost=$lost" \
     "duplicates_refused=$((${d1:-0} + ${d2:-0}))" \
     "sender1_sent=${s1:-?} sender2_sent=${s2:-?}"
 kt_check_counts $N "$sent" "$applied" "$lost" "$twice"
+t_expect "applied as the senders' key (CURVE)" "$by" "ktsend@$KT_OFFICE"
 t_true "replica 1 applied some" [ "${a1:-0}" -gt 0 ]
 t_true "replica 2 applied some" [ "${a2:-0}" -gt 0 ]
 t_true "sender replica 1 sent some" [ "${s1:-0}" -gt 0 ]

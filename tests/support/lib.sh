@@ -12,8 +12,11 @@
 T_PASSED=0 T_FAILED=0
 
 # t_workdir NAME: sets W to a fresh work dir, BUILD/tmp/NAME-PID in the
-# build tree that holds BIN (readable by the cluster's user), and T_NAME,
-# the name t_done and t_die report under, to NAME unless it is set.
+# build tree that holds BIN (a cluster in $W/pg that the server's user
+# cannot reach is relocated, deploy/pgcluster.sh), and T_NAME, the name
+# t_done and t_die report under, to NAME unless it is set. It also exports
+# MLPS_KEYGEN, for mlps_ident, as the build tree's mlps-keygen unless it is
+# set.
 t_workdir() {
     local d
     d=$(cd "$BIN" && pwd)
@@ -28,6 +31,7 @@ t_workdir() {
     rm -rf "$W"
     mkdir -p "$W"
     T_NAME=${T_NAME:-$1}
+    export MLPS_KEYGEN=${MLPS_KEYGEN:-$d/services/mlpsctl/mlps-keygen}
 }
 
 # t_wait_generated SCHEMA N SECONDS: until a tst_gen sender's SCHEMA.sent

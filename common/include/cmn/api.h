@@ -36,20 +36,37 @@ typedef struct {
     const char *type; /* request type */
     const ProtobufCMessageDescriptor *descriptor;
     cmn_api_fn handle;
+    /* Who may ask (cmn_ident_matches), e.g. "staff,office,gateway,unit".
+     * Anyone else is answered a Problem "forbidden" and the handler never
+     * runs; the handler decides what an allowed caller may see. */
+    const char *from;
 } cmn_api_handler_t;
 
 typedef struct cmn_api cmn_api_t;
 
-/* Binds endpoints. Borrows loop, zctx, db and handlers. kick (may be NULL)
- * runs on the loop after a reply that set out->kick. curve_secret (Z85, or
- * NULL for a plain socket) makes it a CURVE server: a request without the
- * ZAP User-Id is refused, and handlers find the caller's office in
- * req->peer. */
+/* Where and how an API listens. */
+typedef struct {
+    const char *service;   /* this service's name (replies' source) */
+    const char *endpoints; /* comma-separated zmq endpoints to bind */
+    size_t max_frame;      /* largest request, bytes (0: 4 MiB) */
+    /* CURVE secret key (Z85) and the registry the ZAP handler answers from
+     * (bound first): a request without the ZAP User-Id is refused, and
+     * handlers find the caller in req->peer. NULL: a plain development
+     * socket, every caller CMN_KIND_DEV. */
+    const char *curve_secret;
+    const cmn_registry_t *registry;
+} cmn_api_opts_t;
+
+/* Binds the endpoints, the frame cap set before the bind. Borrows loop,
+ * zctx, db, handlers and what opts points to. kick (may be NULL) runs on
+ * the loop after a reply that set out->kick. A request whose envelope
+ * names acting_for is taken only from a gateway's key, and is then the
+ * named person's (req->peer, with .via the gateway). */
 cmn_api_t *cmn_api_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
-                       const char *service, const char *endpoints,
+                       const cmn_api_opts_t *opts,
                        const cmn_api_handler_t *handlers, size_t nhandlers,
                        void *arg, void (*kick)(void *), void *kick_arg,
-                       const char *curve_secret, int *err);
+                       int *err);
 
 /* Stops taking requests; running ones finish and are answered. */
 void cmn_api_stop(cmn_api_t *self);
@@ -84,6 +101,21 @@ int cmn_api_call_curve(const char *endpoint, const cmn_api_curve_t *curve,
                        const ProtobufCMessageDescriptor *reply_desc,
                        int timeout_ms, ProtobufCMessage **reply, char *err,
                        size_t errlen) CMN_MUST_CHECK;
+
+/* A call as a gateway acting for a person. */
+typedef struct {
+    const char *endpoint;
+    const cmn_api_curve_t *curve; /* NULL: plain (development) */
+    const char *acting_for;       /* NULL or "": the caller itself */
+    int timeout_ms;
+} cmn_api_target_t;
+
+/* cmn_api_call_curve with the envelope's acting_for set. */
+int cmn_api_request(const cmn_api_target_t *target, const char *type,
+                    const ProtobufCMessage *req,
+                    const ProtobufCMessageDescriptor *reply_desc,
+                    ProtobufCMessage **reply, char *err,
+                    size_t errlen) CMN_MUST_CHECK;
 
 /* Writes a random (version 4) UUID in canonical lower-case text. */
 void cmn_uuid4(char out[37]);

@@ -11,6 +11,7 @@
 #include "cmn/err.h"
 
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <uv.h>
 
@@ -63,6 +64,16 @@ PGresult *cmn_pg_execb(PGconn *conn, const char *sql, int nparams,
 
 /* Runs a command without parameters and discards its result. */
 int cmn_pg_cmd(PGconn *conn, const char *sql) CMN_MUST_CHECK;
+
+/* Adds 1 to the counter column of the row of table whose key_column is
+ * key, and gives the new value in *out: the next case version of a
+ * message stream ("UPDATE table SET column = column + 1 WHERE key_column
+ * = key RETURNING column"). table and the columns are the caller's
+ * constants (identifiers, never input); key is a parameter. CMN_ENOENT
+ * when no row has that key. */
+int cmn_pg_bump(PGconn *conn, const char *table, const char *column,
+                const char *key_column, const char *key,
+                uint64_t *out) CMN_MUST_CHECK;
 
 /* Rolls back the open transaction, if any; errors are only logged. */
 void cmn_pg_rollback(PGconn *conn);

@@ -9,6 +9,7 @@
 #ifndef CMN_ENVELOPE_H
 #define CMN_ENVELOPE_H
 #include "cmn/err.h"
+#include "cmn/ident.h"
 #include "mlps/v1/envelope.pb-c.h"
 
 #include <stddef.h>
@@ -34,10 +35,12 @@ typedef struct cmn_env_msg {
     Mlps__V1__Envelope *env;
     ProtobufCMessage *payload; /* of type mt->descriptor */
     const cmn_msgtype_t *mt;
-    /* The office the connection authenticated as (ZAP User-Id) on a CURVE
-     * socket; "" on a socket without CURVE. Decisions about who sent a
-     * message use this, never a field of the payload. */
-    char peer[64];
+    /* Who sent it: the identity the connection's key authenticated as
+     * (ZAP User-Id, looked up in the registry), or the person a gateway
+     * acts for (with .via the gateway); kind CMN_KIND_DEV on a plain
+     * development socket. Decisions about who sent a message use this,
+     * never a field of the payload. */
+    cmn_ident_t peer;
     /* private */
     void *budget;
 } cmn_env_msg_t;
@@ -53,6 +56,7 @@ typedef struct {
     int64_t created_at_us;
     const uint8_t *payload;
     size_t payload_len;
+    const char *acting_for; /* a gateway's person; NULL or "" for none */
 } cmn_env_out_t;
 
 /* Decodes and checks one frame. Returns a new message the caller owns and

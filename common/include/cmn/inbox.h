@@ -14,7 +14,12 @@
  * itself. Frames that fail decoding are logged with the reason and, when
  * their message id could be read, answered REJECTED; they never reach a
  * handler. Several replicas may share one schema: the inbox's primary key
- * makes the second application of a message impossible. */
+ * makes the second application of a message impossible.
+ *
+ * Who sent a message is the identity its connection's key authenticated
+ * (cmn/ident.h). A message from an identity its type's rule does not
+ * name, or whose envelope names another source or office than that
+ * identity's, is answered REJECTED (and logged) and never applied. */
 #ifndef CMN_INBOX_H
 #define CMN_INBOX_H
 #include "cmn/db.h"
@@ -34,6 +39,9 @@ typedef struct {
     const char *type;
     const ProtobufCMessageDescriptor *descriptor;
     cmn_inbox_apply_fn apply;
+    /* Who may send it (cmn_ident_matches), e.g. "service:intake". A message
+     * from anyone else is answered REJECTED before the handler runs. */
+    const char *from;
 } cmn_inbox_handler_t;
 
 typedef struct {
@@ -47,10 +55,12 @@ typedef struct {
     /* Loop thread, after each committed batch that applied something. */
     void (*on_commit)(void *commit_arg);
     void *commit_arg;
-    /* CURVE server secret key (Z85), or NULL for a plain socket. With it,
-     * every message must carry the ZAP User-Id (its office) or is refused;
-     * a ZAP handler must be bound first (cmn/curve.h). */
+    /* CURVE server secret key (Z85) and the registry its ZAP handler
+     * answers from (cmn/curve.h, bound first): every message must carry
+     * the ZAP User-Id or is refused, and its sender is that identity.
+     * NULL: a plain development socket, every sender CMN_KIND_DEV. */
     const char *curve_secret;
+    const cmn_registry_t *registry;
 } cmn_inbox_opts_t;
 
 typedef struct cmn_inbox cmn_inbox_t;
@@ -66,6 +76,7 @@ int cmn_inbox_idle(const cmn_inbox_t *self);
 
 typedef struct {
     uint64_t received, applied, duplicates, rejected, retried, bad_frames;
+    uint64_t refused; /* from a sender its type does not allow */
 } cmn_inbox_stats_t;
 void cmn_inbox_stats(const cmn_inbox_t *self, cmn_inbox_stats_t *out);
 

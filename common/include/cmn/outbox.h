@@ -44,6 +44,10 @@ typedef struct {
     const char *source;    /* this service's name (copied) */
     const char *office;    /* this office's id (copied; may be "") */
     const char *dest;      /* destination service (copied) */
+    /* Rows put for this name are sent here too (copied; NULL none): the
+     * bare service name of a peer of another office, "audit" for
+     * "audit@110100", when no other peer has that name. */
+    const char *alias;
     const char *endpoints; /* comma-separated zmq endpoints of dest */
     int batch;             /* rows per claim (1..5000) */
     int lease_ms;          /* resend after this long without an ack */

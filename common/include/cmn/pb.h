@@ -33,6 +33,17 @@ bool cmn_utf8_valid(const char *s, size_t len);
 int cmn_pb_check(const ProtobufCMessage *msg, int max_depth, char *why,
                  size_t whylen) CMN_MUST_CHECK;
 
+/* Walks the wire encoding of a message of type desc before it is decoded:
+ * every length stays inside the buffer, nesting is at most max_depth (a
+ * deeply nested message would crash protobuf-c's recursive unpack), no
+ * group wire types, and a string field holds no NUL byte (protobuf-c would
+ * hand out the string cut at the NUL: "mlps.v1.StatusRequest\0x" would
+ * read as "mlps.v1.StatusRequest"). On failure returns CMN_EPROTO with the
+ * field's path and the reason in why. */
+int cmn_pb_wire_check(const ProtobufCMessageDescriptor *desc,
+                      const uint8_t *data, size_t len, int max_depth, char *why,
+                      size_t whylen) CMN_MUST_CHECK;
+
 /* Packs msg into a new buffer. Caller owns *out and must free() it. */
 int cmn_pb_pack(const ProtobufCMessage *msg, uint8_t **out,
                 size_t *len) CMN_MUST_CHECK;

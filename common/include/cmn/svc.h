@@ -2,9 +2,17 @@
  *
  * cmn_svc_main() loads the configuration (common options plus the
  * service's own), starts logging, migrates the service's schema when an
- * admin connection is configured, opens the connection pool as the
+ * admin connection is configured (and sets the service role's password
+ * from db.svc-password-file, refused before anything is done when it is a
+ * committed example, cmn/secret.h), opens the connection pool as the
  * service's own role, binds the inbox, connects one outbox dispatcher per
- * peer, and runs the libuv loop until SIGTERM or SIGINT. Shutdown stops
+ * peer, and runs the libuv loop until SIGTERM or SIGINT.
+ *
+ * Every socket is CURVE: the service's key is curve.secret-key-file, and
+ * curve.registry (cmn/ident.h) says who may connect and as whom, and gives
+ * each peer's public key (peer "name[@office]" is the registry identity
+ * name@office, this office by default). curve.dev-plain turns every
+ * socket plain, for development only, and says so at start. Shutdown stops
  * taking work, lets running transactions finish and acknowledges them, then
  * closes everything: nothing committed is lost, nothing hangs. */
 #ifndef CMN_SVC_H
@@ -12,10 +20,12 @@
 #include "cmn/api.h"
 #include "cmn/config.h"
 #include "cmn/db.h"
+#include "cmn/ident.h"
 #include "cmn/inbox.h"
 #include "cmn/migrate.h"
 #include "cmn/outbox.h"
 #include "dom/date.h"
+#include "dom/hierarchy.h"
 
 #include <stddef.h>
 #include <uv.h>
@@ -29,20 +39,19 @@ typedef struct {
     char *db_admin_url;     /* optional: create and migrate the schema first */
     char *db_password_file; /* optional: set the service role's password */
     long db_pool;
-    char *listen; /* inbox endpoints to bind; "" = none */
-    char *api;    /* request/reply endpoints to bind; "" = none */
-    char *peers;  /* "dest=ep[,ep];dest2=ep" outbox destinations */
-    char *office; /* the office this instance serves, e.g. "110108" */
+    char *listen;    /* inbox endpoints to bind; "" = none */
+    char *api;       /* request/reply endpoints to bind; "" = none */
+    char *peers;     /* "dest=ep[,ep];dest2=ep" outbox destinations */
+    char *office;    /* the office this instance serves, e.g. "110108" */
+    char *hierarchy; /* the office hierarchy (JSON, dom/hierarchy.h) */
     long frame_max;
     long outbox_batch, outbox_lease_ms, outbox_poll_ms, outbox_batches;
     long inbox_batch, inbox_concurrency;
-    long outbox_keep_days;    /* delivered rows are purged after this long */
-    long outbox_purge_ms;     /* ... looked for this often */
-    char *curve_secret_file;  /* this service's CURVE secret key */
-    char *curve_clients_file; /* identities allowed in (ZAP allow-list) */
-    bool curve_inbox;         /* with it: the inbox is a CURVE server */
-    bool curve_api;           /* ... and the API endpoint */
-    char *curve_peer_keys;    /* "dest=KEY;..." peers reached over CURVE */
+    long outbox_keep_days;   /* delivered rows are purged after this long */
+    long outbox_purge_ms;    /* ... looked for this often */
+    char *curve_secret_file; /* this service's CURVE secret key */
+    char *curve_registry;    /* the key registry (cmn/ident.h) */
+    bool curve_dev_plain;    /* plain sockets, every caller trusted */
     char *today; /* "YYYY-MM-DD" pins the office's date (tests, demos) */
     char *tz;    /* time zone of the office's calendar day */
 } cmn_svc_conf_t;
@@ -66,9 +75,11 @@ typedef struct {
     {"api", CMN_CFG_STR, "", 0, 0, offsetof(T, m.api),                         \
      "zmq endpoints for client requests (comma-separated)"},                   \
     {"peers", CMN_CFG_STR, "", 0, 0, offsetof(T, m.peers),                     \
-     "destinations: name=endpoint[,endpoint];name2=..."},                      \
+     "destinations: name[@office]=endpoint[,endpoint];name2=..."},             \
     {"office", CMN_CFG_STR, "", 0, 0, offsetof(T, m.office),                   \
      "office code this instance serves"},                                      \
+    {"office.hierarchy", CMN_CFG_STR, "", 0, 0, offsetof(T, m.hierarchy),      \
+     "the municipal office and its districts (JSON): who covers which region"},\
     {"frame-max", CMN_CFG_INT, "1048576", 1024, 16777216,                      \
      offsetof(T, m.frame_max), "largest accepted frame, bytes"},               \
     {"outbox.batch", CMN_CFG_INT, "500", 1, 5000,                              \
@@ -90,15 +101,11 @@ typedef struct {
      offsetof(T, m.inbox_concurrency), "transactions in flight"},              \
     {"curve.secret-key-file", CMN_CFG_STR, "", 0, 0,                          \
      offsetof(T, m.curve_secret_file), "this service's CURVE secret key"},    \
-    {"curve.clients-file", CMN_CFG_STR, "", 0, 0,                             \
-     offsetof(T, m.curve_clients_file),                                       \
-     "allow-list IDENTITY KEY per line (ZAP)"},                               \
-    {"curve.inbox", CMN_CFG_BOOL, "true", 0, 0, offsetof(T, m.curve_inbox),   \
-     "with curve.clients-file: the inbox is a CURVE server"},                 \
-    {"curve.api", CMN_CFG_BOOL, "false", 0, 0, offsetof(T, m.curve_api),      \
-     "with curve.clients-file: the API endpoint is a CURVE server"},          \
-    {"curve.peer-keys", CMN_CFG_STR, "", 0, 0, offsetof(T, m.curve_peer_keys),\
-     "dest=PUBLIC_KEY or dest=@FILE;...: peers reached over CURVE"},         \
+    {"curve.registry", CMN_CFG_STR, "", 0, 0, offsetof(T, m.curve_registry),  \
+     "the key registry: who may connect, and as whom"},                       \
+    {"curve.dev-plain", CMN_CFG_BOOL, "false", 0, 0,                          \
+     offsetof(T, m.curve_dev_plain),                                          \
+     "DEVELOPMENT ONLY: plain sockets, every caller trusted"},                \
     {"clock.today", CMN_CFG_STR, "", 0, 0, offsetof(T, m.today),               \
      "pin today's date YYYY-MM-DD (tests, demos)"},                            \
     {"clock.tz", CMN_CFG_STR, "Asia/Shanghai", 0, 0, offsetof(T, m.tz),        \
@@ -135,6 +142,21 @@ uv_loop_t *cmn_svc_loop(cmn_svc_t *svc);
 cmn_db_t *cmn_svc_db(cmn_svc_t *svc);
 const cmn_svc_conf_t *cmn_svc_conf(cmn_svc_t *svc);
 
+/* The key registry (NULL with curve.dev-plain). Read-only after start:
+ * any thread may look identities up. */
+const cmn_registry_t *cmn_svc_registry(cmn_svc_t *svc);
+
+/* The office hierarchy (NULL without office.hierarchy). Read-only after
+ * start. */
+const dom_hierarchy_t *cmn_svc_hierarchy(cmn_svc_t *svc);
+
+/* True when who (an office or its staff) may see the affairs of a unit in
+ * region_code: the hierarchy's jurisdiction of who's office; without a
+ * hierarchy, any office identity of this office. Always true for a plain
+ * development caller. Any thread. */
+bool cmn_svc_covers(const cmn_svc_t *svc, const cmn_ident_t *who,
+                    const char *region_code);
+
 /* The dispatcher for dest, or NULL if dest is not among the peers. */
 cmn_outbox_t *cmn_svc_outbox(cmn_svc_t *svc, const char *dest);
 
@@ -151,6 +173,12 @@ void cmn_svc_kick(cmn_svc_t *svc);
 /* The office's date today: clock.today when set (checked at start), else
  * the local date in clock.tz. Any thread. */
 dom_date_t cmn_svc_today(const cmn_svc_conf_t *conf);
+
+/* Now, in microseconds since the epoch (UTC), on the office's clock: the
+ * real time, moved by whole days when clock.today pins the date, so that
+ * its local date is the pinned one and its time of day is real. When a
+ * district's report arrived is read here. Any thread. */
+int64_t cmn_svc_now_us(const cmn_svc_conf_t *conf);
 
 /* Begins a graceful stop, as SIGTERM does. */
 void cmn_svc_stop(cmn_svc_t *svc);

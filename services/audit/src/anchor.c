@@ -166,58 +166,17 @@ aud_checkpoint_check(const aud_key_t *key, int64_t seq, const char *hash,
     return ok ? 0 : CMN_EREJECT;
 }
 
-/* --- storing them ---------------------------------------------------- */
-
-static int
-s_make_tx(PGconn *conn, const aud_key_t *key, int64_t *seq)
+void
+aud_checkpoint_from_row(const PGresult *r, int row, int col,
+                        aud_checkpoint_t *cp)
 {
-    int err = cmn_pg_cmd(conn, "BEGIN");
-    PGresult *r =
-        err ? NULL
-            : cmn_pg_exec(conn,
-                          "SELECT c.seq, c.hash, (extract(epoch FROM "
-                          "clock_timestamp()) * 1000000)::bigint FROM chain c "
-                          "WHERE c.seq > (SELECT coalesce(max(seq), 0) FROM "
-                          "checkpoints) ORDER BY c.seq DESC LIMIT 1",
-                          0, NULL, &err);
-    if (r == NULL)
-        return err;
-    if (PQntuples(r) == 1) {
-        char sig[AUD_SIG_HEX_LEN + 1];
-        int64_t s = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-        int64_t at = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
-        err = aud_checkpoint_sign(key, s, PQgetvalue(r, 0, 1), at, sig);
-        const char *p[5] = {PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
-                            PQgetvalue(r, 0, 2), key->id, sig};
-        PGresult *w =
-            err ? NULL
-                : cmn_pg_exec(conn,
-                              "INSERT INTO checkpoints (seq, hash, "
-                              "signed_at_us, key_id, signature) VALUES ($1, "
-                              "$2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING",
-                              5, p, &err);
-        if (w != NULL && strcmp(PQcmdTuples(w), "1") == 0)
-            *seq = s;
-        PQclear(w);
-    }
-    PQclear(r);
-    if (err == 0)
-        err = cmn_pg_cmd(conn, "COMMIT");
-    return err;
-}
-
-int
-aud_checkpoint_make(PGconn *conn, const aud_key_t *key, int64_t *seq)
-{
-    *seq = 0;
-    if (!aud_key_can_sign(key))
-        return CMN_EINVAL;
-    int err = s_make_tx(conn, key, seq);
-    if (err != 0) {
-        cmn_pg_rollback(conn);
-        *seq = 0;
-    }
-    return err;
+    memset(cp, 0, sizeof *cp);
+    cp->seq = strtoll(PQgetvalue(r, row, col), NULL, 10);
+    snprintf(cp->hash, sizeof cp->hash, "%s", PQgetvalue(r, row, col + 1));
+    cp->signed_at_us = strtoll(PQgetvalue(r, row, col + 2), NULL, 10);
+    snprintf(cp->key_id, sizeof cp->key_id, "%s", PQgetvalue(r, row, col + 3));
+    snprintf(cp->signature, sizeof cp->signature, "%s",
+             PQgetvalue(r, row, col + 4));
 }
 
 /* --- verifying them -------------------------------------------------- */
@@ -239,10 +198,11 @@ s_fail(aud_verify_result_t *out, int64_t seq, const char *fmt, ...)
 }
 
 /* Checks one checkpoint row (seq, hash, signed_at_us, key_id, signature,
- * the chain's hash at seq or NULL). 1 = good, 0 = stop (out says why). */
+ * the chain's hash and event at seq or NULLs); a good one goes to *latest.
+ * 1 = good, 0 = stop (out says why). */
 static int
 s_check_one(const aud_key_t *key, const PGresult *r, int i,
-            aud_verify_result_t *out)
+            aud_verify_result_t *out, aud_checkpoint_t *latest)
 {
     int64_t seq = strtoll(PQgetvalue(r, i, 0), NULL, 10);
     const char *hash = PQgetvalue(r, i, 1);
@@ -270,17 +230,21 @@ s_check_one(const aud_key_t *key, const PGresult *r, int i,
                       seq);
     out->checkpoints++;
     out->anchored_seq = seq;
+    aud_checkpoint_from_row(r, i, 0, latest);
+    snprintf(latest->event_id, sizeof latest->event_id, "%s",
+             PQgetvalue(r, i, 6));
     return 1;
 }
 
 static int
-s_walk_checkpoints(PGconn *conn, const aud_key_t *key, aud_verify_result_t *out)
+s_walk_checkpoints(PGconn *conn, const aud_key_t *key, aud_verify_result_t *out,
+                   aud_checkpoint_t *latest)
 {
     int err = cmn_pg_cmd(
         conn, "DECLARE aud_verify_marks NO SCROLL CURSOR FOR "
               "SELECT k.seq, k.hash, k.signed_at_us, k.key_id, k.signature, "
-              "c.hash FROM checkpoints k LEFT JOIN chain c ON c.seq = k.seq "
-              "ORDER BY k.seq");
+              "c.hash, c.event_id FROM checkpoints k LEFT JOIN chain c "
+              "ON c.seq = k.seq ORDER BY k.seq");
     int more = 1;
     while (err == 0 && more && out->ok) {
         PGresult *r = cmn_pg_exec(
@@ -290,7 +254,8 @@ s_walk_checkpoints(PGconn *conn, const aud_key_t *key, aud_verify_result_t *out)
         if (r == NULL)
             break;
         more = PQntuples(r) == S_FETCH_ROWS;
-        for (int i = 0; i < PQntuples(r) && s_check_one(key, r, i, out); i++)
+        for (int i = 0; i < PQntuples(r) && s_check_one(key, r, i, out, latest);
+             i++)
             ;
         PQclear(r);
     }
@@ -301,12 +266,17 @@ s_walk_checkpoints(PGconn *conn, const aud_key_t *key, aud_verify_result_t *out)
 
 int
 aud_verify_checkpoints(PGconn *conn, const aud_key_t *key, int64_t now_us,
-                       int64_t grace_us, aud_verify_result_t *out)
+                       int64_t grace_us, aud_verify_result_t *out,
+                       aud_checkpoint_t *latest)
 {
+    aud_checkpoint_t unused;
+    if (latest == NULL)
+        latest = &unused;
+    memset(latest, 0, sizeof *latest);
     if (key == NULL || !out->ok)
         return CMN_EINVAL;
     snprintf(out->key_id, sizeof out->key_id, "%s", key->id);
-    int err = s_walk_checkpoints(conn, key, out);
+    int err = s_walk_checkpoints(conn, key, out, latest);
     if (err != 0 || !out->ok || (uint64_t) out->anchored_seq >= out->records)
         return err;
     char first[24];
@@ -322,10 +292,12 @@ aud_verify_checkpoints(PGconn *conn, const aud_key_t *key, int64_t now_us,
         int64_t at = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
         if (now_us - at > grace_us)
             s_fail(out, out->anchored_seq + 1,
-                   "seq %" PRId64 " on: not under a signed checkpoint, "
-                   "though recorded %" PRId64 " s ago (more than %" PRId64
-                   " s): checkpoints were removed, or none are being made",
-                   out->anchored_seq + 1, (now_us - at) / 1000000,
+                   "forged tail: seq %" PRId64 "..%" PRIu64 " link up but "
+                   "are not under a signed checkpoint, though recorded %" PRId64
+                   " s ago (more than %" PRId64 " s): added without the "
+                   "key, or their checkpoints were removed, or none are "
+                   "being made",
+                   out->anchored_seq + 1, out->records, (now_us - at) / 1000000,
                    grace_us / 1000000);
     }
     PQclear(r);

@@ -20,7 +20,7 @@
     "SELECT seq, event_id, service, actor, action, case_id, outcome, office, " \
     "(extract(epoch FROM at) * 1000000)::bigint, "                             \
     "(extract(epoch FROM recorded_at) * 1000000)::bigint, prev_hash, hash "    \
-    "FROM chain ORDER BY seq"
+    "FROM chain WHERE seq > %lld ORDER BY seq"
 
 #define S_FETCH_SQL \
     "FETCH FORWARD " S_XSTR(S_FETCH_ROWS) " FROM aud_verify_walk"
@@ -113,16 +113,20 @@ s_check_row(s_walk_t *w, const PGresult *r, int row)
         return s_fail(w, rec.seq, rec.event_id,
                       "hash: does not match the record's contents");
     memcpy(w->prev, hash, sizeof hash);
+    snprintf(w->out->last_event, sizeof w->out->last_event, "%s", rec.event_id);
     w->next_seq++;
     w->out->records++;
     return 1;
 }
 
-/* Walks the open cursor to its end or the first bad record. */
+/* Walks the records after w->next_seq - 1 to the end or the first bad
+ * record, in the open transaction; out->last_* gets the last good one. */
 static int
 s_walk(PGconn *conn, s_walk_t *w)
 {
-    int err = 0, more = 1;
+    char sql[sizeof S_WALK_SQL + 24];
+    snprintf(sql, sizeof sql, S_WALK_SQL, (long long) w->next_seq - 1);
+    int err = cmn_pg_cmd(conn, sql), more = 1;
     while (err == 0 && more && w->out->ok) {
         PGresult *r = cmn_pg_exec(conn, S_FETCH_SQL, 0, NULL, &err);
         if (r == NULL)
@@ -138,6 +142,10 @@ s_walk(PGconn *conn, s_walk_t *w)
         }
         PQclear(r);
     }
+    if (err == 0)
+        err = cmn_pg_cmd(conn, "CLOSE aud_verify_walk");
+    w->out->last_seq = w->next_seq - 1;
+    memcpy(w->out->last_hash, w->prev, sizeof w->out->last_hash);
     return err;
 }
 
@@ -171,11 +179,7 @@ aud_verify(PGconn *conn, aud_verify_result_t *out)
         err = cmn_pg_cmd(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ "
                                "READ ONLY");
     if (err == 0)
-        err = cmn_pg_cmd(conn, S_WALK_SQL);
-    if (err == 0)
         err = s_walk(conn, &w);
-    if (err == 0)
-        err = cmn_pg_cmd(conn, "CLOSE aud_verify_walk");
     if (err == 0 && out->ok)
         err = s_check_inbox(conn, &w);
     if (err == 0 && own)
@@ -183,6 +187,26 @@ aud_verify(PGconn *conn, aud_verify_result_t *out)
     if (err != 0) {
         if (own)
             cmn_pg_rollback(conn);
+        out->ok = false;
+        snprintf(out->reason, sizeof out->reason, "could not verify: %s",
+                 cmn_strerror(err));
+    }
+    return err;
+}
+
+int
+aud_verify_after(PGconn *conn, int64_t after, const char *after_hash,
+                 aud_verify_result_t *out)
+{
+    s_walk_t w = {.out = out, .next_seq = after + 1};
+    memset(out, 0, sizeof *out);
+    out->ok = true;
+    if (after < 0 || after_hash == NULL ||
+        strlen(after_hash) != AUD_HASH_HEX_LEN)
+        return CMN_EINVAL;
+    memcpy(w.prev, after_hash, sizeof w.prev);
+    int err = s_walk(conn, &w);
+    if (err != 0) {
         out->ok = false;
         snprintf(out->reason, sizeof out->reason, "could not verify: %s",
                  cmn_strerror(err));

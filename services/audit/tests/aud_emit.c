@@ -4,10 +4,13 @@
  *
  * Event n (1..total) belongs to case "case-" (n mod cases), says "step n"
  * and, when --emit.bad-every=K divides n, has an empty action so the audit
- * service must refuse it for good. */
+ * service must refuse it for good. "--as=NAME" emits them as service NAME
+ * (tst/as.h): the events name the service the envelopes come from, as the
+ * audit service requires. */
 #include "cmn/audit.h"
 #include "cmn/log.h"
 #include "cmn/svc.h"
+#include "tst/as.h"
 #include "tst/gen.h"
 
 #include <stdbool.h>
@@ -36,13 +39,15 @@ static const cmn_cfg_opt_t s_opts[] = {
 typedef struct {
     s_conf_t conf;
     tst_gen_t gen;
+    const char *name; /* the service it runs as */
 } s_emit_t;
 
 /* Records event n and emits it, in the open transaction. */
 static int
 s_emit_one(PGconn *c, long long n, void *arg)
 {
-    const s_conf_t *conf = &((s_emit_t *) arg)->conf;
+    const s_emit_t *em = arg;
+    const s_conf_t *conf = &em->conf;
     char seq[24], case_id[32], outcome[32];
     snprintf(seq, sizeof seq, "%lld", n);
     snprintf(case_id, sizeof case_id, "case-%03lld", n % conf->cases);
@@ -57,7 +62,7 @@ s_emit_one(PGconn *c, long long n, void *arg)
     if (err != 0)
         return err;
     bool bad = conf->bad_every > 0 && n % conf->bad_every == 0;
-    cmn_audit_t ev = {.service = "audemit",
+    cmn_audit_t ev = {.service = em->name,
                       .actor = "office-110108",
                       .action = bad ? "" : "test.step",
                       .case_id = case_id,
@@ -100,12 +105,13 @@ int
 main(int argc, char **argv)
 {
     static s_emit_t em;
-    static const cmn_svc_def_t def = {
-        .name = "audemit",
+    static cmn_svc_def_t def = {
         .schema = "audemit",
         .migrations = audemit_migrations,
         .on_start = s_start,
         .on_stop = s_stop,
     };
+    if ((def.name = em.name = tst_as(&argc, argv, "audemit")) == NULL)
+        return 2;
     return cmn_svc_main(&def, s_opts, &em.conf, &em.conf.base, &em, argc, argv);
 }

@@ -3,10 +3,13 @@
  * verify and what it says about tampering, concurrent appenders. */
 #include "aud/anchor.h"
 #include "aud/chain.h"
+#include "aud/saved.h"
 #include "aud/service.h"
+#include "aud/signer.h"
 #include "aud/verify.h"
 #include "cmn/api.h"
 #include "cmn/db.h"
+#include "cmn/file.h"
 #include "cmn/migrate.h"
 
 #include <openssl/evp.h>
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -139,6 +143,10 @@ s_setup(void **state)
                         "00000");
     const cmn_migration_t *sets[] = {common_migrations, aud_migrations, NULL};
     assert_int_equal(cmn_migrate(c, AUD_SCHEMA, sets, NULL, why, sizeof why),
+                     0);
+    char pw[256]; /* audit_svc logs in with its password, as the service */
+    assert_int_equal(cmn_test_pg_password("audit_svc", pw, sizeof pw), 0);
+    assert_int_equal(cmn_migrate_password(c, AUD_SCHEMA, pw, why, sizeof why),
                      0);
     PQfinish(c);
     return 0;
@@ -412,7 +420,7 @@ s_verify_signed(PGconn *c, const aud_key_t *key, int64_t grace_us,
     assert_int_equal(aud_verify(c, res), 0);
     assert_true(res->ok);
     assert_int_equal(
-        aud_verify_checkpoints(c, key, cmn_now_us(), grace_us, res), 0);
+        aud_verify_checkpoints(c, key, cmn_now_us(), grace_us, res, NULL), 0);
     cmn_pg_rollback(c);
     if (!res->ok)
         printf("verify: seq=%lld %s\n", (long long) res->bad_seq, res->reason);
@@ -473,13 +481,11 @@ s_sign_and_check(void **state)
     unlink(pub);
 }
 
-/* Rewrites seq 2's outcome and re-links every later record: a chain that
- * verifies on its own, as a superuser could rebuild it. */
+/* Links records from..last each to the one before and re-hashes them. */
 static void
-s_rebuild_chain(PGconn *admin, long long last)
+s_relink(PGconn *admin, long long from, long long last)
 {
-    s_tamper(admin, "UPDATE chain SET outcome = 'rewritten' WHERE seq = 2");
-    for (long long q = 2; q <= last; q++) {
+    for (long long q = from; q <= last; q++) {
         char seq[24], sql[160];
         snprintf(seq, sizeof seq, "%lld", q);
         snprintf(sql, sizeof sql,
@@ -491,11 +497,20 @@ s_rebuild_chain(PGconn *admin, long long last)
     }
 }
 
+/* Rewrites seq 2's outcome and re-links every later record: a chain that
+ * verifies on its own, as a superuser could rebuild it. */
+static void
+s_rebuild_chain(PGconn *admin, long long last)
+{
+    s_tamper(admin, "UPDATE chain SET outcome = 'rewritten' WHERE seq = 2");
+    s_relink(admin, 2, last);
+}
+
 static void
 s_checkpoints_anchor_the_chain(void **state)
 {
     (void) state;
-    char priv[64], pub[64], priv2[64], pub2[64], why[256] = "";
+    char priv[64], pub[64], priv2[64], pub2[64], why[400] = "";
     s_keypair(priv, pub);
     s_keypair(priv2, pub2);
     aud_key_t *sk = aud_key_load(priv, why, sizeof why),
@@ -518,13 +533,19 @@ s_checkpoints_anchor_the_chain(void **state)
     assert_int_equal(res.bad_seq, 1);
     assert_non_null(strstr(res.reason, "not under a signed checkpoint"));
 
-    assert_int_equal(aud_checkpoint_make(svc, pk, &seq), CMN_EINVAL);
-    assert_int_equal(aud_checkpoint_make(svc, sk, &seq), 0);
+    aud_checkpoint_t last = {0};
+    assert_int_equal(aud_checkpoint_make(svc, pk, &last, &seq, why, sizeof why),
+                     CMN_EINVAL);
+    assert_int_equal(aud_checkpoint_make(svc, sk, &last, &seq, why, sizeof why),
+                     0);
     assert_int_equal(seq, n);
-    assert_int_equal(aud_checkpoint_make(svc, sk, &seq), 0);
+    assert_int_equal(last.seq, n);
+    assert_int_equal(aud_checkpoint_make(svc, sk, &last, &seq, why, sizeof why),
+                     0);
     assert_int_equal(seq, 0); /* nothing new */
     assert_int_equal(s_append(svc, 3, "T-anchor"), 0);
-    assert_int_equal(aud_checkpoint_make(svc, sk, &seq), 0);
+    assert_int_equal(aud_checkpoint_make(svc, sk, &last, &seq, why, sizeof why),
+                     0);
     assert_int_equal(seq, n + 3);
     s_verify_signed(svc, pk, 0, &res);
     assert_true(res.ok);
@@ -589,6 +610,573 @@ s_checkpoints_anchor_the_chain(void **state)
     unlink(pub2);
 }
 
+
+/* --- checkpoints kept outside the database ----------------------------- */
+
+/* Runs sql (one statement or several) as c, asserting it worked. */
+static void
+s_sql(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+    assert_true(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+    PQclear(r);
+}
+
+/* The first column of the first row of sql, as text (static buffer). */
+static const char *
+s_text(PGconn *c, const char *sql)
+{
+    static char buf[256];
+    PGresult *r = PQexec(c, sql);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    assert_int_equal(PQntuples(r), 1);
+    snprintf(buf, sizeof buf, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return buf;
+}
+
+static void
+s_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+typedef struct {
+    char priv[64], pub[64];
+    aud_key_t *sk, *pk; /* signs; verifies only */
+} s_keys_t;
+
+static void
+s_keys_make(s_keys_t *k)
+{
+    char why[256];
+    s_keypair(k->priv, k->pub);
+    k->sk = aud_key_load(k->priv, why, sizeof why);
+    k->pk = aud_key_load(k->pub, why, sizeof why);
+    assert_non_null(k->sk);
+    assert_non_null(k->pk);
+}
+
+static void
+s_keys_drop(s_keys_t *k)
+{
+    aud_key_free(&k->sk);
+    aud_key_free(&k->pk);
+    unlink(k->priv);
+    unlink(k->pub);
+}
+
+/* aud_verify_all with pk, a grace of 600 s and the kept checkpoints. */
+static void
+s_verify_kept(PGconn *c, const aud_key_t *pk, const aud_checkpoint_t *since,
+              const aud_checkpoint_t *signed_last, aud_verify_result_t *res,
+              aud_checkpoint_t *latest)
+{
+    aud_verify_opts_t o = {
+        .key = pk, .grace_s = 600, .since = since, .signed_last = signed_last};
+    assert_int_equal(aud_verify_all(c, &o, res, latest), 0);
+    if (!res->ok)
+        printf("verify: seq=%lld %s\n", (long long) res->bad_seq, res->reason);
+}
+
+/* Verify with since must fail, its reason holding part; returns 1. */
+static int
+s_named(PGconn *c, const aud_key_t *pk, const aud_checkpoint_t *since,
+        const char *part)
+{
+    aud_verify_result_t res;
+    s_verify_kept(c, pk, since, NULL, &res, NULL);
+    assert_false(res.ok);
+    assert_non_null(strstr(res.reason, part));
+    return 1;
+}
+
+/* Verify without anything kept outside passes: the tables alone show no
+ * rewrite. */
+static void
+s_tables_alone_pass(PGconn *c, const aud_key_t *pk, long long records)
+{
+    aud_verify_result_t res;
+    s_verify_kept(c, pk, NULL, NULL, &res, NULL);
+    assert_true(res.ok);
+    assert_int_equal(res.records, records);
+}
+
+/* The superuser's copy of the chain, its checkpoints and the inbox, and
+ * putting them back. */
+static void
+s_snapshot(PGconn *admin)
+{
+    s_sql(admin, "CREATE TEMP TABLE k_chain AS SELECT * FROM chain; "
+                 "CREATE TEMP TABLE k_marks AS SELECT * FROM checkpoints; "
+                 "CREATE TEMP TABLE k_inbox AS SELECT * FROM inbox");
+}
+
+static void
+s_restore(PGconn *admin)
+{
+    s_sql(admin, "DELETE FROM chain; INSERT INTO chain SELECT * FROM k_chain; "
+                 "DELETE FROM checkpoints; "
+                 "INSERT INTO checkpoints SELECT * FROM k_marks; "
+                 "DELETE FROM inbox; INSERT INTO inbox SELECT * FROM k_inbox");
+}
+
+/* A careful intruder also removes what the inbox says of removed events. */
+static void
+s_cover_tracks(PGconn *admin)
+{
+    s_sql(admin, "DELETE FROM inbox i WHERE NOT EXISTS (SELECT 1 FROM chain c "
+                 "WHERE c.event_id = i.message_id)");
+}
+
+/* Every event of the chain, as the inbox would have recorded it. */
+static void
+s_inbox_applied(PGconn *admin)
+{
+    s_sql(admin, "INSERT INTO inbox (message_id, source, type, "
+                 "correlation_id, status) SELECT event_id, 'dbtest', "
+                 "'mlps.v1.AuditEvent', case_id, 'applied' FROM chain "
+                 "ON CONFLICT DO NOTHING");
+}
+
+static void
+s_saved_file_checked(void **state)
+{
+    (void) state;
+    char dir[] = "/tmp/aud_db_test_saved_XXXXXX", path[96], why[400];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/saved", dir);
+    aud_checkpoint_t cp = {.seq = 42, .signed_at_us = 1795000000123456}, back;
+    memset(cp.hash, 'a', AUD_HASH_HEX_LEN);
+    memset(cp.key_id, 'b', AUD_KEY_ID_HEX_LEN);
+    memset(cp.signature, 'c', AUD_SIG_HEX_LEN);
+    snprintf(cp.event_id, sizeof cp.event_id, "%s",
+             "00000000-0000-4000-8000-000000000001");
+
+    assert_int_equal(aud_saved_read(path, &back, why, sizeof why), CMN_ENOENT);
+    assert_int_equal(aud_saved_write(path, &cp, why, sizeof why), 0);
+    assert_int_equal(aud_saved_read(path, &back, why, sizeof why), 0);
+    assert_int_equal(back.seq, 42);
+    assert_string_equal(back.hash, cp.hash);
+    assert_int_equal(back.signed_at_us, cp.signed_at_us);
+    assert_string_equal(back.key_id, cp.key_id);
+    assert_string_equal(back.signature, cp.signature);
+    assert_string_equal(back.event_id, cp.event_id);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    /* It begins with the signed text. */
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(cmn_file_read(path, 4096, &text, &len, why, sizeof why),
+                     0);
+    assert_int_equal(
+        strncmp(text, "mlps.audit.checkpoint.v1\nseq=42\nhash=a", 38), 0);
+    assert_non_null(strstr(text, "\nsigned_at_us=1795000000123456\nkey_id="));
+    free(text);
+
+    /* What is not a checkpoint is named, by line. */
+    static const struct {
+        const char *text, *named;
+    } bad[] = {
+        {"not a checkpoint\n", "line 1"},
+        {"mlps.audit.checkpoint.v1\nseq=0\n", "line 2: \"seq\""},
+        {"mlps.audit.checkpoint.v1\nseq=007\n", "line 2: \"seq\""},
+        {"mlps.audit.checkpoint.v1\nseq=4\nhash=ABC\n", "line 3: \"hash\""},
+        {"mlps.audit.checkpoint.v1\nhash=ab\n", "line 2: \"seq\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        s_write_file(path, bad[i].text);
+        assert_int_equal(aud_saved_read(path, &back, why, sizeof why),
+                         CMN_EINVAL);
+        assert_non_null(strstr(why, path));
+        assert_non_null(strstr(why, bad[i].named));
+    }
+    /* A line missing at the end, or one too many. */
+    assert_int_equal(aud_saved_write(path, &cp, why, sizeof why), 0);
+    assert_int_equal(cmn_file_read(path, 4096, &text, &len, why, sizeof why),
+                     0);
+    char cut[1024], more[1100];
+    snprintf(cut, sizeof cut, "%.*s", (int) (strstr(text, "event_id=") - text),
+             text);
+    snprintf(more, sizeof more, "%sextra=1\n", text);
+    free(text);
+    s_write_file(path, cut);
+    assert_int_equal(aud_saved_read(path, &back, why, sizeof why), CMN_EINVAL);
+    assert_non_null(strstr(why, "line 7: \"event_id\""));
+    s_write_file(path, more);
+    assert_int_equal(aud_saved_read(path, &back, why, sizeof why), CMN_EINVAL);
+    assert_non_null(strstr(why, "line 8"));
+    /* Nothing malformed is written. */
+    cp.seq = 0;
+    assert_int_equal(aud_saved_write(path, &cp, why, sizeof why), CMN_EINVAL);
+    assert_non_null(strstr(why, "\"seq\""));
+    unlink(path);
+    rmdir(dir);
+}
+
+/* The verifier's saved checkpoint against five rewrites that leave the
+ * tables verifying on their own (records fresh, grace 600 s). */
+static void
+s_saved_rewrites_named(void **state)
+{
+    s_setup(state); /* a fresh schema */
+    s_keys_t k, k2;
+    s_keys_make(&k);
+    s_keys_make(&k2);
+    PGconn *svc = s_connect("audit_svc"), *admin = s_connect("mlps_admin");
+    aud_checkpoint_t last = {0}, latest, saved;
+    aud_verify_result_t res;
+    char dir[] = "/tmp/aud_db_test_since_XXXXXX", path[96], why[400];
+    int64_t seq = 0;
+    int named = 0;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/saved", dir);
+
+    /* Signed at 6; the verifier saves that; signed again at 10. */
+    assert_int_equal(s_append(svc, 6, "T-since"), 0);
+    assert_int_equal(
+        aud_checkpoint_make(svc, k.sk, &last, &seq, why, sizeof why), 0);
+    assert_int_equal(seq, 6);
+    s_verify_kept(svc, k.pk, NULL, NULL, &res, &latest);
+    assert_true(res.ok);
+    assert_int_equal(latest.seq, 6);
+    assert_string_equal(
+        latest.event_id,
+        s_text(svc, "SELECT event_id FROM chain WHERE seq = 6"));
+    assert_int_equal(aud_saved_write(path, &latest, why, sizeof why), 0);
+    assert_int_equal(aud_saved_read(path, &saved, why, sizeof why), 0);
+    assert_int_equal(s_append(svc, 4, "T-since"), 0);
+    assert_int_equal(
+        aud_checkpoint_make(svc, k.sk, &last, &seq, why, sizeof why), 0);
+    assert_int_equal(seq, 10);
+    s_inbox_applied(admin);
+    s_verify_kept(svc, k.pk, &saved, NULL, &res, NULL);
+    assert_true(res.ok);
+    assert_int_equal(res.checkpoints, 2);
+
+    s_triggers_off(admin);
+    s_snapshot(admin);
+    /* 1. Checkpoints deleted, from the saved one on. */
+    s_sql(admin, "DELETE FROM checkpoints WHERE seq >= 6");
+    s_tables_alone_pass(svc, k.pk, 10);
+    named += s_named(svc, k.pk, &saved, "checkpoints deleted:");
+    s_restore(admin);
+    /* 2. Rebuilt: seq 2 changed, every later record re-hashed, the
+     * checkpoints that no longer match deleted. */
+    s_rebuild_chain(admin, 10);
+    s_sql(admin, "DELETE FROM checkpoints");
+    s_tables_alone_pass(svc, k.pk, 10);
+    named += s_named(svc, k.pk, &saved, "rebuilt: the record at seq 6");
+    s_restore(admin);
+    /* 3. Renumbered: seq 3 removed, the later ones shifted down by one. */
+    s_sql(admin, "DELETE FROM chain WHERE seq = 3; "
+                 "UPDATE chain SET seq = seq + 1000000 WHERE seq > 3; "
+                 "UPDATE chain SET seq = seq - 1000001 WHERE seq > 1000000; "
+                 "DELETE FROM checkpoints");
+    s_relink(admin, 3, 9);
+    s_cover_tracks(admin);
+    s_tables_alone_pass(svc, k.pk, 9);
+    named += s_named(svc, k.pk, &saved, "renumbered:");
+    s_named(svc, k.pk, &saved, "is now at seq 5");
+    s_restore(admin);
+    /* 4. A forged tail: three records after the head that link up, were
+     * never signed, and are dated two hours back. */
+    assert_int_equal(s_append(svc, 3, "T-forged"), 0);
+    s_sql(admin, "UPDATE chain SET recorded_at = now() - interval '2 hours' "
+                 "WHERE seq > 10");
+    s_relink(admin, 11, 13);
+    named += s_named(svc, k.pk, &saved, "forged tail: seq 11..13");
+    s_verify_kept(svc, k.pk, NULL, NULL, &res, NULL); /* the grace sees it */
+    assert_false(res.ok);
+    assert_int_equal(res.bad_seq, 11);
+    s_restore(admin);
+    /* 5. Emptied: the chain, its checkpoints and the inbox. */
+    s_sql(admin, "DELETE FROM chain; DELETE FROM checkpoints");
+    s_cover_tracks(admin);
+    s_tables_alone_pass(svc, k.pk, 0);
+    named += s_named(svc, k.pk, &saved, "emptied:");
+    s_restore(admin);
+    printf("saved checkpoint: %d of 5 rewrites detected and named\n", named);
+    assert_int_equal(named, 5);
+
+    /* The file changed, or checked with another key. */
+    s_verify_kept(svc, k.pk, &saved, NULL, &res, NULL);
+    assert_true(res.ok);
+    aud_checkpoint_t forged = saved;
+    forged.signed_at_us++;
+    s_named(svc, k.pk, &forged, "the signature does not match");
+    s_named(svc, k2.pk, &saved, "signed by key");
+
+    unlink(path);
+    rmdir(dir);
+    s_keys_drop(&k);
+    s_keys_drop(&k2);
+    PQfinish(admin);
+    PQfinish(svc);
+}
+
+/* The signer's state file: read back, or named when it is not this key's
+ * checkpoint. */
+static void
+s_expect_state(const char *path, long long seq, PGconn *c)
+{
+    aud_checkpoint_t cp;
+    char why[400], sql[96];
+    assert_int_equal(aud_saved_read(path, &cp, why, sizeof why), 0);
+    assert_int_equal(cp.seq, seq);
+    snprintf(sql, sizeof sql, "SELECT hash FROM chain WHERE seq = %lld", seq);
+    assert_string_equal(cp.hash, s_text(c, sql));
+    snprintf(sql, sizeof sql, "SELECT event_id FROM chain WHERE seq = %lld",
+             seq);
+    assert_string_equal(cp.event_id, s_text(c, sql));
+}
+
+/* One round: its return code; *seq the seq signed. */
+static int
+s_round(aud_signer_t *sg, PGconn *c, int64_t *seq)
+{
+    *seq = -1;
+    return aud_signer_run(sg, c, seq);
+}
+
+/* The signer refuses, with the alarm holding part; signs nothing. */
+static void
+s_expect_refused(aud_signer_t *sg, PGconn *c, const char *part)
+{
+    aud_checkpoint_t last;
+    char alarm[400];
+    int64_t seq;
+    long long marks = s_num(c, "SELECT count(*) FROM checkpoints");
+    assert_int_equal(s_round(sg, c, &seq), CMN_EREJECT);
+    assert_int_equal(seq, 0);
+    assert_true(aud_signer_state(sg, &last, alarm, sizeof alarm));
+    printf("signer: %s\n", alarm);
+    assert_non_null(strstr(alarm, part));
+    assert_int_equal(s_num(c, "SELECT count(*) FROM checkpoints"), marks);
+}
+
+static void
+s_signer_state_survives_restart(void **state)
+{
+    s_setup(state); /* a fresh schema */
+    s_keys_t k;
+    s_keys_make(&k);
+    PGconn *svc = s_connect("audit_svc");
+    char dir[] = "/tmp/aud_db_test_signer_XXXXXX", path[96], path2[96],
+         why[400];
+    aud_checkpoint_t last, before;
+    int64_t seq;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/sign.pem.state", dir);
+    snprintf(path2, sizeof path2, "%s/replica.state", dir);
+
+    aud_signer_t *sg = aud_signer_new(k.sk, path, why, sizeof why);
+    assert_non_null(sg);
+    assert_false(aud_signer_state(sg, &last, why, sizeof why));
+    assert_int_equal(last.seq, 0);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+    assert_int_equal(seq, 0); /* an empty chain */
+    assert_int_equal(aud_saved_read(path, &last, why, sizeof why), CMN_ENOENT);
+    assert_int_equal(s_append(svc, 5, "T-signer"), 0);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+    assert_int_equal(seq, 5);
+    s_expect_state(path, 5, svc);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+    assert_int_equal(seq, 0); /* nothing new */
+    assert_int_equal(s_append(svc, 3, "T-signer"), 0);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+    assert_int_equal(seq, 8);
+    s_expect_state(path, 8, svc);
+    aud_signer_state(sg, &before, why, sizeof why);
+
+    /* Restarted: the new signer goes on from the state file. */
+    aud_signer_destroy(&sg);
+    assert_null(sg);
+    sg = aud_signer_new(k.sk, path, why, sizeof why);
+    assert_non_null(sg);
+    assert_false(aud_signer_state(sg, &last, why, sizeof why));
+    assert_int_equal(last.seq, 8);
+    assert_string_equal(last.signature, before.signature);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+    assert_int_equal(seq, 0);
+    assert_int_equal(s_append(svc, 2, "T-signer"), 0);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+    assert_int_equal(seq, 10);
+    s_expect_state(path, 10, svc);
+
+    /* A replica with the same key and no state moves on to seq 10, which
+     * the other signed, without signing it again. */
+    aud_signer_t *replica = aud_signer_new(k.sk, path2, why, sizeof why);
+    assert_non_null(replica);
+    assert_int_equal(s_round(replica, svc, &seq), 0);
+    assert_int_equal(seq, 0);
+    assert_false(aud_signer_state(replica, &last, why, sizeof why));
+    assert_int_equal(last.seq, 10);
+    s_expect_state(path2, 10, svc);
+    aud_signer_destroy(&replica);
+
+    /* Not this key's checkpoint, or not a checkpoint: start-up stops. */
+    assert_int_equal(aud_saved_read(path, &last, why, sizeof why), 0);
+    last.signed_at_us++;
+    assert_int_equal(aud_saved_write(path2, &last, why, sizeof why), 0);
+    assert_null(aud_signer_new(k.sk, path2, why, sizeof why));
+    assert_non_null(strstr(why, path2));
+    assert_non_null(strstr(why, "not a checkpoint signed with key"));
+    s_write_file(path2, "seq=10\n");
+    assert_null(aud_signer_new(k.sk, path2, why, sizeof why));
+    assert_non_null(strstr(why, "line 1"));
+
+    aud_signer_destroy(&sg);
+    unlink(path);
+    unlink(path2);
+    rmdir(dir);
+    s_keys_drop(&k);
+    PQfinish(svc);
+}
+
+/* The superuser rewrites the chain after the signer's last checkpoint;
+ * the signer refuses to sign, and keeps refusing. */
+static void
+s_signer_refuses_rewritten_chain(void **state)
+{
+    s_setup(state); /* a fresh schema */
+    s_keys_t k;
+    s_keys_make(&k);
+    PGconn *svc = s_connect("audit_svc"), *admin = s_connect("mlps_admin");
+    char dir[] = "/tmp/aud_db_test_refuse_XXXXXX", path[96], why[400];
+    aud_checkpoint_t kept, none = {0};
+    aud_verify_result_t res;
+    int64_t seq;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/sign.pem.state", dir);
+    aud_signer_t *sg = aud_signer_new(k.sk, path, why, sizeof why);
+    assert_non_null(sg);
+    assert_int_equal(s_append(svc, 5, "T-refuse"), 0);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+    assert_int_equal(s_append(svc, 5, "T-refuse"), 0);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+    assert_int_equal(seq, 10);
+    assert_int_equal(aud_saved_read(path, &kept, why, sizeof why), 0);
+    s_triggers_off(admin);
+    s_snapshot(admin);
+
+    /* Cut back: the chain ends before what was signed. */
+    s_sql(admin, "DELETE FROM checkpoints WHERE seq > 5; "
+                 "DELETE FROM chain WHERE seq > 8");
+    s_expect_refused(sg, svc,
+                     AUD_SIGNER_NOT_EXTENDED "10: cut: the chain "
+                                             "ends at seq 8");
+    s_restore(admin);
+    aud_signer_destroy(&sg); /* a restart: refusing ends there */
+    sg = aud_signer_new(k.sk, path, why, sizeof why);
+    assert_non_null(sg);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+
+    /* Checkpoints and records after seq 5 deleted and the chain grown
+     * again: what is left verifies on its own, records and checkpoint. */
+    s_sql(admin, "DELETE FROM checkpoints WHERE seq > 5; "
+                 "DELETE FROM chain WHERE seq > 5");
+    assert_int_equal(s_append(svc, 7, "T-rebuilt"), 0);
+    s_verify_kept(svc, k.pk, NULL, NULL, &res, NULL);
+    assert_true(res.ok);
+    assert_int_equal(res.records, 12);
+    assert_int_equal(res.anchored_seq, 5);
+    /* ... but not against the signer's state file (the command's check). */
+    s_verify_kept(svc, k.pk, NULL, &kept, &res, NULL);
+    assert_false(res.ok);
+    assert_int_equal(res.bad_seq, 10);
+    assert_non_null(strstr(res.reason, AUD_SIGNER_NOT_EXTENDED "10: rebuilt:"));
+    s_expect_refused(sg, svc,
+                     AUD_SIGNER_NOT_EXTENDED "10: rebuilt: seq 10 "
+                                             "holds another record");
+    s_expect_refused(sg, svc, AUD_SIGNER_NOT_EXTENDED "10:"); /* again */
+    aud_checkpoint_t now; /* the state file is as it was */
+    assert_int_equal(aud_saved_read(path, &now, why, sizeof why), 0);
+    assert_int_equal(now.seq, 10);
+    assert_string_equal(now.signature, kept.signature);
+    /* Without its state a signer would have signed the rebuilt head. */
+    assert_int_equal(
+        aud_checkpoint_make(svc, k.sk, &none, &seq, why, sizeof why), 0);
+    assert_int_equal(seq, 12);
+
+    /* Put back: the chain extends seq 10 again, and still the signer
+     * refuses, until it is restarted. */
+    s_restore(admin);
+    s_verify_kept(svc, k.pk, NULL, &kept, &res, NULL);
+    assert_true(res.ok);
+    s_expect_refused(sg, svc, AUD_SIGNER_NOT_EXTENDED "10: rebuilt:");
+    aud_signer_destroy(&sg);
+    sg = aud_signer_new(k.sk, path, why, sizeof why);
+    assert_non_null(sg);
+    assert_int_equal(s_append(svc, 1, "T-refuse"), 0);
+    assert_int_equal(s_round(sg, svc, &seq), 0);
+    assert_int_equal(seq, 11);
+
+    /* A record after the last checkpoint changed, its hash left: the
+     * signer names it and signs nothing on top of it. */
+    assert_int_equal(s_append(svc, 2, "T-refuse"), 0);
+    s_sql(admin, "UPDATE chain SET outcome = 'changed' WHERE seq = 12");
+    s_expect_refused(sg, svc, AUD_SIGNER_NOT_EXTENDED "11: seq 12 (event ");
+    s_expect_refused(sg, svc, "hash: does not match the record's contents");
+
+    aud_signer_destroy(&sg);
+    unlink(path);
+    rmdir(dir);
+    s_keys_drop(&k);
+    PQfinish(admin);
+    PQfinish(svc);
+}
+
+/* A replica with the same key signed further; the superuser rebuilt the
+ * records after this signer's last checkpoint, up to the replica's: the
+ * walk links, but the replica's checkpoint no longer matches. */
+static void
+s_signer_checks_a_replicas_checkpoint(void **state)
+{
+    s_setup(state); /* a fresh schema */
+    s_keys_t k;
+    s_keys_make(&k);
+    PGconn *svc = s_connect("audit_svc"), *admin = s_connect("mlps_admin");
+    char dir[] = "/tmp/aud_db_test_replica_XXXXXX", pa[96], pb[96], why[400];
+    int64_t seq;
+    assert_non_null(mkdtemp(dir));
+    snprintf(pa, sizeof pa, "%s/a.state", dir);
+    snprintf(pb, sizeof pb, "%s/b.state", dir);
+    aud_signer_t *a = aud_signer_new(k.sk, pa, why, sizeof why),
+                 *b = aud_signer_new(k.sk, pb, why, sizeof why);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(s_append(svc, 5, "T-replica"), 0);
+    assert_int_equal(s_round(a, svc, &seq), 0);
+    assert_int_equal(seq, 5);
+    assert_int_equal(s_append(svc, 2, "T-replica"), 0);
+    assert_int_equal(s_round(b, svc, &seq), 0);
+    assert_int_equal(seq, 7);
+    s_triggers_off(admin);
+    s_sql(admin, "UPDATE chain SET outcome = 'rewritten' WHERE seq = 6");
+    s_relink(admin, 6, 7);
+    s_expect_refused(a, svc,
+                     "the chain no longer extends the checkpoint at "
+                     "seq 7 in audit.checkpoints: rebuilt: the "
+                     "record at seq 7");
+    s_expect_refused(b, svc, AUD_SIGNER_NOT_EXTENDED "7: rebuilt:");
+    aud_signer_destroy(&a);
+    aud_signer_destroy(&b);
+    unlink(pa);
+    unlink(pb);
+    rmdir(dir);
+    s_keys_drop(&k);
+    PQfinish(admin);
+    PQfinish(svc);
+}
+
 int
 main(void)
 {
@@ -601,6 +1189,11 @@ main(void)
         cmocka_unit_test(s_concurrent_appends_stay_linear),
         cmocka_unit_test(s_sign_and_check),
         cmocka_unit_test(s_checkpoints_anchor_the_chain),
+        cmocka_unit_test(s_saved_file_checked),
+        cmocka_unit_test(s_saved_rewrites_named),
+        cmocka_unit_test(s_signer_state_survives_restart),
+        cmocka_unit_test(s_signer_refuses_rewritten_chain),
+        cmocka_unit_test(s_signer_checks_a_replicas_checkpoint),
     };
     return cmocka_run_group_tests(tests, s_setup, NULL);
 }

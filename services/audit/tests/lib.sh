@@ -8,18 +8,59 @@
 # This suite's ports: 27000-30499.
 aud_free_port() { mlps_free_port 27000 3500 "$@"; }
 
+# Every socket is CURVE. aud_keys makes, in $W/keys (mlps_ident), the keys
+# and the registry of: the audit service (audit@110100), the emitter of a
+# district (audemit@110108, a service like any other) and the municipal
+# office's desk (office:110100), which reads the chain through the API.
+# aud_curve NAME prints the options service NAME@OFFICE runs with.
+AUD_OFFICE=110100 AUD_EMIT_OFFICE=110108
+aud_keys() {
+    AUD_KEYS="$W/keys"
+    mlps_ident "$AUD_KEYS" "audit@$AUD_OFFICE" service "$AUD_OFFICE"
+    mlps_ident "$AUD_KEYS" "audemit@$AUD_EMIT_OFFICE" service "$AUD_EMIT_OFFICE"
+    mlps_ident "$AUD_KEYS" "office:$AUD_OFFICE" office "$AUD_OFFICE"
+}
+aud_curve() { # NAME OFFICE
+    echo "--office=$2 --curve.secret-key-file=$AUD_KEYS/$1@$2.key" \
+        "--curve.registry=$AUD_KEYS/registry"
+}
+# aud_emit OPTION... &: runs aud_emit as the district's emitter (its office,
+# its key, the registry); the caller adds --peers=audit@110100=ENDPOINT
+# (the audit service is of another office) and the rest. Run it in the
+# background only: it execs, so $! is the emitter's pid (a kill reaches it,
+# not a subshell).
+aud_emit() {
+    # shellcheck disable=SC2046 # aud_curve prints options
+    exec "$BIN/aud_emit" --db.url="$(mlps_url audemit_svc)" \
+        --db.admin-url="$(mlps_url mlps_admin)" \
+        --db.svc-password-file="$(mlps_pg_password audemit_svc)" \
+        $(aud_curve audemit "$AUD_EMIT_OFFICE") "$@"
+}
+# aud_call verify|events ENDPOINT [CASE]: the API client, as the office's
+# desk, of audit@110100.
+aud_call() {
+    local cmd=$1 ep=$2
+    shift 2
+    TST_REGISTRY="$AUD_KEYS/registry" TST_KEY="$AUD_KEYS/office:$AUD_OFFICE.key" \
+        "$BIN/aud_call" "$cmd" "$ep" "audit@$AUD_OFFICE" "$@"
+}
+
 # aud_start_audit LOG [OPTION...]: starts mlps-audit (as audit_svc,
-# migrating as the admin) on a free inbox port and a free API port and
-# waits until it has started; when another process took a port first, tries
-# other ports. Sets AUD_PID, AUD_PORT and AUD_API (an endpoint).
+# migrating as the admin, with audit@110100's key: aud_keys first) on a
+# free inbox port and a free API port and waits until it has started; when
+# another process took a port first, tries other ports. Sets AUD_PID,
+# AUD_PORT and AUD_API (an endpoint).
 aud_start_audit() {
     local log=$1
     shift
     for _ in 1 2 3 4 5; do
         AUD_PORT=$(aud_free_port)
         AUD_API="tcp://127.0.0.1:$(aud_free_port "$AUD_PORT")"
+        # shellcheck disable=SC2046 # aud_curve prints options
         "$BIN/mlps-audit" --db.url="$(mlps_url audit_svc)" \
             --db.admin-url="$(mlps_url mlps_admin)" \
+            --db.svc-password-file="$(mlps_pg_password audit_svc)" \
+            $(aud_curve audit "$AUD_OFFICE") \
             --listen="tcp://127.0.0.1:$AUD_PORT" --api="$AUD_API" "$@" \
             >"$log" 2>&1 &
         AUD_PID=$!

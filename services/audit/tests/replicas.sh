@@ -15,7 +15,7 @@ trap 'kill -9 ${A1:-} ${A2:-} ${E1:-} ${E2:-} 2>/dev/null || true
       mlps_pg_stop immediate 2>/dev/null || true' EXIT
 trap 'exit 1' TERM INT # so the EXIT trap runs when ctest times out
 mlps_pg_start
-ADMIN=$(mlps_url mlps_admin)
+aud_keys
 
 aud_start_audit "$W/audit1.log" --inbox.batch=50 --inbox.concurrency=2 ||
     t_die "mlps-audit (replica 1) did not start"
@@ -25,8 +25,7 @@ aud_start_audit "$W/audit2.log" --inbox.batch=50 --inbox.concurrency=2 ||
 A2=$AUD_PID P2=$AUD_PORT
 t0=$SECONDS
 for i in 1 2; do
-    "$BIN/aud_emit" --db.url="$(mlps_url audemit_svc)" --db.admin-url="$ADMIN" \
-        --peers="audit=tcp://127.0.0.1:$P1,tcp://127.0.0.1:$P2" \
+    aud_emit --peers="audit@$AUD_OFFICE=tcp://127.0.0.1:$P1,tcp://127.0.0.1:$P2" \
         --emit.total="$N" --emit.batch=300 --emit.interval-ms=10 \
         --emit.cases=50 --outbox.lease-ms=300 --outbox.batch=100 \
         --outbox.poll-ms=20 >"$W/emit$i.log" 2>&1 &

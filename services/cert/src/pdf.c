@@ -3,12 +3,13 @@
  * bytes, the payload in the metadata. */
 #include "crt/pdf.h"
 #include "crt/payload.h"
-#include "crt_int.h"
 #include "qr.h"
 
 #include <cairo-pdf.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,28 @@ typedef struct {
     size_t whylen;
 } s_page_t;
 
+/* The font map every render uses, made by the first: Pango's default is
+ * one per thread, and a service renders on whichever worker thread runs
+ * the request. Renders take s_lock, so one runs at a time in a process
+ * (Pango and fontconfig are not to be shared by threads at once). */
+static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
+static PangoFontMap *s_map;
+
+static void s_why(char *why, size_t whylen, const char *fmt, ...)
+    CMN_PRINTF(3, 4);
+
+/* snprintf into why (whylen may be 0). */
+static void
+s_why(char *why, size_t whylen, const char *fmt, ...)
+{
+    if (why == NULL || whylen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
+}
+
 static cairo_status_t
 s_write(void *closure, const unsigned char *data, unsigned int n)
 {
@@ -61,7 +84,11 @@ s_write(void *closure, const unsigned char *data, unsigned int n)
 static int
 s_font_check(char *why, size_t whylen)
 {
-    PangoFontMap *map = pango_cairo_font_map_get_default(); /* not ours */
+    if (s_map == NULL && (s_map = pango_cairo_font_map_new()) == NULL) {
+        s_why(why, whylen, "pango: no font map");
+        return CMN_ENOMEM;
+    }
+    PangoFontMap *map = s_map;
     PangoContext *ctx = pango_font_map_create_context(map);
     PangoFontDescription *want =
         pango_font_description_from_string(CRT_PDF_FONT " 12");
@@ -70,10 +97,10 @@ s_font_check(char *why, size_t whylen)
     const char *family = got ? pango_font_description_get_family(got) : NULL;
     int err = 0;
     if (family == NULL || strcmp(family, CRT_PDF_FONT) != 0) {
-        crt__why(why, whylen,
-                 "font \"%s\" is not installed (Debian: fonts-noto-cjk); "
-                 "fontconfig offers \"%s\"",
-                 CRT_PDF_FONT, family ? family : "nothing");
+        s_why(why, whylen,
+              "font \"%s\" is not installed (Debian: fonts-noto-cjk); "
+              "fontconfig offers \"%s\"",
+              CRT_PDF_FONT, family ? family : "nothing");
         err = CMN_ECONFIG;
     }
     pango_font_description_free(got);
@@ -94,7 +121,10 @@ s_text(s_page_t *pg, const char *text, double x, double w, double pt, bool bold,
     *h = 0;
     if (pg->err != 0)
         return;
-    PangoLayout *lay = pango_cairo_create_layout(pg->cr);
+    PangoContext *ctx = pango_font_map_create_context(s_map);
+    pango_cairo_update_context(pg->cr, ctx);
+    PangoLayout *lay = pango_layout_new(ctx); /* holds ctx */
+    g_object_unref(ctx);
     PangoFontDescription *fd = pango_font_description_from_string(CRT_PDF_FONT);
     PangoAttrList *attrs = pango_attr_list_new();
     pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
@@ -109,9 +139,9 @@ s_text(s_page_t *pg, const char *text, double x, double w, double pt, bool bold,
     pango_layout_set_text(lay, text, -1);
     int unknown = pango_layout_get_unknown_glyphs_count(lay);
     if (unknown > 0) {
-        crt__why(pg->why, pg->whylen,
-                 "text \"%.80s\": %d character%s that %s lacks", text, unknown,
-                 unknown == 1 ? "" : "s", CRT_PDF_FONT);
+        s_why(pg->why, pg->whylen,
+              "text \"%.80s\": %d character%s that %s lacks", text, unknown,
+              unknown == 1 ? "" : "s", CRT_PDF_FONT);
         pg->err = CMN_EINVAL;
     } else {
         int lw = 0, lh = 0;
@@ -194,7 +224,7 @@ s_foot(s_page_t *pg, const crt_content_t *c, const char *payload,
     double h = 0;
     int version = 0;
     if (pg->err == 0 && pg->y + 12 > qy) {
-        crt__why(pg->why, pg->whylen, "the fields do not fit on the page");
+        s_why(pg->why, pg->whylen, "the fields do not fit on the page");
         pg->err = CMN_EINVAL;
     }
     pg->y = qy + 40;
@@ -212,7 +242,7 @@ s_foot(s_page_t *pg, const crt_content_t *c, const char *payload,
     if (pg->err == 0) {
         pg->err = crt__qr_draw(pg->cr, payload, qx, qy, S_QR_SIDE, &version);
         if (pg->err != 0)
-            crt__why(pg->why, pg->whylen, "payload: does not fit a QR code");
+            s_why(pg->why, pg->whylen, "payload: does not fit a QR code");
     }
     pg->y = qy + S_QR_SIDE + 2;
     snprintf(line, sizeof line, "扫码核验 · %s 密钥 %s",
@@ -233,14 +263,13 @@ s_check(const crt_content_t *c, const char *payload, const char **organ_name,
         return CMN_EINVAL;
     if (payload == NULL ||
         crt_payload_parse(payload, &pc, digest, sig, inner, sizeof inner)) {
-        crt__why(why, whylen, "payload: %s",
-                 payload == NULL ? "is required" : inner);
+        s_why(why, whylen, "payload: %s",
+              payload == NULL ? "is required" : inner);
         return CMN_EINVAL;
     }
     if (crt_content_text(c, a, sizeof a) < 0 ||
         crt_content_text(&pc, b, sizeof b) < 0 || strcmp(a, b) != 0) {
-        crt__why(why, whylen,
-                 "payload: does not carry this certificate's fields");
+        s_why(why, whylen, "payload: does not carry this certificate's fields");
         return CMN_EINVAL;
     }
     if (*organ_name == NULL)
@@ -249,9 +278,9 @@ s_check(const crt_content_t *c, const char *payload, const char **organ_name,
     const char *bad = n == 0 ? "is empty"
                       : n > CRT_ORGAN_NAME_MAX
                           ? "is longer than 120 bytes"
-                          : crt__text_problem(*organ_name, n);
+                          : crt_text_problem(*organ_name, n);
     if (bad != NULL) {
-        crt__why(why, whylen, "organ_name: %s", bad);
+        s_why(why, whylen, "organ_name: %s", bad);
         return CMN_EINVAL;
     }
     return 0;
@@ -289,11 +318,15 @@ s_draw(cairo_surface_t *surf, const crt_content_t *c, const char *payload,
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (pg.err == 0 && st != CAIRO_STATUS_SUCCESS) {
-        crt__why(why, whylen, "cairo: %s", cairo_status_to_string(st));
+        s_why(why, whylen, "cairo: %s", cairo_status_to_string(st));
         pg.err = st == CAIRO_STATUS_NO_MEMORY ? CMN_ENOMEM : CMN_EIO;
     }
     return pg.err;
 }
+
+static int s_render(const crt_content_t *c, const char *payload,
+                    const char *organ_name, uint8_t **pdf, size_t *len,
+                    char *why, size_t whylen);
 
 int
 crt_pdf_render(const crt_content_t *c, const char *payload,
@@ -303,8 +336,20 @@ crt_pdf_render(const crt_content_t *c, const char *payload,
     *pdf = NULL;
     *len = 0;
     int err = s_check(c, payload, &organ_name, why, whylen);
-    if (err == 0)
-        err = s_font_check(why, whylen);
+    if (err != 0)
+        return err;
+    pthread_mutex_lock(&s_lock);
+    err = s_render(c, payload, organ_name, pdf, len, why, whylen);
+    pthread_mutex_unlock(&s_lock);
+    return err;
+}
+
+/* crt_pdf_render() under s_lock, its arguments checked. */
+static int
+s_render(const crt_content_t *c, const char *payload, const char *organ_name,
+         uint8_t **pdf, size_t *len, char *why, size_t whylen)
+{
+    int err = s_font_check(why, whylen);
     if (err != 0)
         return err;
     s_out_t out = {0};
@@ -316,7 +361,7 @@ crt_pdf_render(const crt_content_t *c, const char *payload,
     cairo_status_t st = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
     if (err == 0 && st != CAIRO_STATUS_SUCCESS) {
-        crt__why(why, whylen, "cairo: %s", cairo_status_to_string(st));
+        s_why(why, whylen, "cairo: %s", cairo_status_to_string(st));
         err = st == CAIRO_STATUS_WRITE_ERROR || st == CAIRO_STATUS_NO_MEMORY
                   ? CMN_ENOMEM
                   : CMN_EIO;
@@ -330,38 +375,15 @@ crt_pdf_render(const crt_content_t *c, const char *payload,
     return 0;
 }
 
-static bool
-s_payload_char(uint8_t ch)
-{
-    return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
-           (ch >= 'a' && ch <= 'z') || ch == '-' || ch == '_' || ch == ';' ||
-           ch == '=';
-}
-
-int
-crt_pdf_payload(const uint8_t *pdf, size_t len, char *out, size_t cap)
-{
-    static const char tag[] = CRT_PAYLOAD_TAG ";";
-    size_t tl = sizeof tag - 1;
-    for (size_t i = 0; i + tl <= len; i++) {
-        if (pdf[i] != tag[0] || memcmp(pdf + i, tag, tl) != 0)
-            continue;
-        size_t n = tl;
-        while (i + n < len && s_payload_char(pdf[i + n]))
-            n++;
-        if (n >= cap)
-            return CMN_EMSGSIZE;
-        memcpy(out, pdf + i, n);
-        out[n] = '\0';
-        return 0;
-    }
-    return CMN_ENOENT;
-}
-
 void
 crt_pdf_shutdown(void)
 {
+    pthread_mutex_lock(&s_lock);
+    if (s_map != NULL)
+        g_object_unref(s_map);
+    s_map = NULL;
     pango_cairo_font_map_set_default(NULL);
     cairo_debug_reset_static_data();
     FcFini();
+    pthread_mutex_unlock(&s_lock);
 }

@@ -225,7 +225,7 @@ s_pdf_payload(int argc, char **argv)
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
     char payload[CRT_PAYLOAD_MAX];
-    if (crt_pdf_payload(buf, n, payload, sizeof payload) != 0)
+    if (crt_payload_find(buf, n, payload, sizeof payload) != 0)
         return s_fail("pdf-payload", "no payload in the file");
     printf("%s\n", payload);
     return 0;

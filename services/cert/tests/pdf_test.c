@@ -223,17 +223,17 @@ s_payload_in_metadata(void **state)
     uint8_t *pdf = NULL;
     size_t len = s_render(&s, NULL, &pdf);
     char got[CRT_PAYLOAD_MAX];
-    assert_int_equal(crt_pdf_payload(pdf, len, got, sizeof got), 0);
+    assert_int_equal(crt_payload_find(pdf, len, got, sizeof got), 0);
     assert_string_equal(got, s.payload);
     assert_true(s_has(pdf, len, "/Keywords (MLPSC1;"));
-    assert_int_equal(crt_pdf_payload(pdf, len, got, 100), CMN_EMSGSIZE);
+    assert_int_equal(crt_payload_find(pdf, len, got, 100), CMN_EMSGSIZE);
     free(pdf);
     static const uint8_t none[] = "%PDF-1.5\n/Keywords (MLPSC1)\n%%EOF\n";
-    assert_int_equal(crt_pdf_payload(none, sizeof none, got, sizeof got),
+    assert_int_equal(crt_payload_find(none, sizeof none, got, sizeof got),
                      CMN_ENOENT);
-    assert_int_equal(crt_pdf_payload(none, 0, got, sizeof got), CMN_ENOENT);
+    assert_int_equal(crt_payload_find(none, 0, got, sizeof got), CMN_ENOENT);
     static const uint8_t cut[] = "xx MLPSC1;n=1";
-    assert_int_equal(crt_pdf_payload(cut, sizeof cut - 1, got, sizeof got), 0);
+    assert_int_equal(crt_payload_find(cut, sizeof cut - 1, got, sizeof got), 0);
     assert_string_equal(got, "MLPSC1;n=1");
 }
 

@@ -3,6 +3,7 @@
 #include "cmn/audit.h"
 #include "cmn/outbox.h"
 #include "cmn/pb.h"
+#include "dom/names.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -32,14 +33,15 @@ itk_digest(const ProtobufCMessage *msg, const char *salt, char out[65])
 }
 
 int
-itk_store_find(PGconn *c, const char *digest, char tracking[64], int *found)
+itk_store_find(PGconn *c, const char *district, const char *digest,
+               char tracking[64], int *found)
 {
-    const char *p[1] = {digest};
+    const char *p[2] = {digest, district};
     int err;
     PGresult *r = cmn_pg_exec(c,
                               "SELECT tracking_id FROM filings WHERE "
-                              "content_sha256 = $1",
-                              1, p, &err);
+                              "content_sha256 = $1 AND district = $2",
+                              2, p, &err);
     if (r == NULL)
         return err;
     *found = PQntuples(r) == 1;
@@ -49,36 +51,71 @@ itk_store_find(PGconn *c, const char *digest, char tracking[64], int *found)
     return 0;
 }
 
-int
-itk_store_insert(PGconn *c, const itk_t *self, const Mlps__V1__Filing *f,
-                 const char *digest, const char *today, char tracking[64],
-                 int *inserted)
+static void
+s_known(const PGresult *r, itk_known_t *k)
 {
+    memset(k, 0, sizeof *k);
+    snprintf(k->tracking_id, sizeof k->tracking_id, "%s", PQgetvalue(r, 0, 0));
+    snprintf(k->digest, sizeof k->digest, "%s", PQgetvalue(r, 0, 1));
+    k->revision = atoi(PQgetvalue(r, 0, 2));
+    snprintf(k->state, sizeof k->state, "%s", PQgetvalue(r, 0, 3));
+    snprintf(k->district, sizeof k->district, "%s", PQgetvalue(r, 0, 4));
+}
+
+int
+itk_system_key(const Mlps__V1__Filing *f, char out[ITK_SYSTEM_KEY_MAX])
+{
+    char name[ITK_SYSTEM_KEY_MAX - 32];
+    int rc = dom_name_normalize(f->system->name, name, sizeof name);
+    if (rc == 0)
+        snprintf(out, ITK_SYSTEM_KEY_MAX, "%s|%s", f->unit->credit_code, name);
+    return rc;
+}
+
+int
+itk_store_insert(PGconn *c, const itk_t *self, const itk_new_filing_t *n,
+                 char tracking[64], int *inserted)
+{
+    const Mlps__V1__Filing *f = n->filing;
     uint8_t *buf = NULL;
     size_t len = 0;
     int err = cmn_pb_pack(&f->base, &buf, &len);
     if (err != 0)
         return err;
-    char level[4];
+    char level[4], rev[12];
     snprintf(level, sizeof level, "%u", f->grading->final_level);
+    snprintf(rev, sizeof rev, "%d", n->revision > 0 ? n->revision : 1);
     const char *office = self->conf.base.office;
-    const char *p[10] = {office,          today,
-                         digest,          f->unit->credit_code,
-                         f->unit->name,   f->unit->region_code,
-                         f->unit->sector, f->system->name,
-                         level,           (const char *) buf};
-    int lens[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, (int) len};
-    int fmts[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    const char *p[17] = {office,
+                         n->received_on,
+                         n->digest,
+                         f->unit->credit_code,
+                         f->unit->name,
+                         f->unit->region_code,
+                         f->unit->sector,
+                         f->system->name,
+                         level,
+                         (const char *) buf,
+                         n->proof_sha256,
+                         n->tracking_id,
+                         n->district,
+                         n->batch_id,
+                         rev,
+                         n->system_key,
+                         n->state};
+    int lens[17] = {0, 0, 0, 0, 0, 0, 0, 0, 0, (int) len, 0, 0, 0, 0, 0, 0, 0};
+    int fmts[17] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
     PGresult *r = cmn_pg_execb(
         c,
         "INSERT INTO filings (tracking_id, office, received_on, "
         "content_sha256, unit_credit_code, unit_name, region_code, sector, "
-        "system_name, final_level, filing) VALUES ("
+        "system_name, final_level, filing, unit_secret_sha256, district, "
+        "batch_id, revision, system_key, state) VALUES (coalesce($12, "
         "$1 || '-' || to_char($2::date, 'YYYYMMDD') || '-' || "
-        "lpad(nextval('tracking_seq')::text, 5, '0'), $1, $2, $3, $4, $5, $6,"
-        " $7, $8, $9, $10) ON CONFLICT (content_sha256) DO NOTHING "
-        "RETURNING tracking_id",
-        10, p, lens, fmts, &err);
+        "lpad(nextval('tracking_seq')::text, 5, '0')), $1, $2, $3, $4, $5, $6,"
+        " $7, $8, $9, $10, $11, $13, $14, $15, $16, $17) ON CONFLICT DO "
+        "NOTHING RETURNING tracking_id",
+        17, p, lens, fmts, &err);
     free(buf);
     if (r == NULL)
         return err;
@@ -90,53 +127,145 @@ itk_store_insert(PGconn *c, const itk_t *self, const Mlps__V1__Filing *f,
 }
 
 int
-itk_store_case_action(PGconn *c, const char *tracking, const char *kind,
-                      const char *digest, const char *today,
-                      ProtobufCMessage *msg, int *found, int *dup)
+itk_store_revise(PGconn *c, const char *tracking, const Mlps__V1__Filing *f,
+                 const char *digest, int revision, const char *system_key)
 {
-    const char *p[4] = {tracking, kind, digest, today};
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int err = cmn_pb_pack(&f->base, &buf, &len);
+    if (err != 0)
+        return err;
+    char level[4], rev[12];
+    snprintf(level, sizeof level, "%u", f->grading->final_level);
+    snprintf(rev, sizeof rev, "%d", revision);
+    const char *p[10] = {tracking,
+                         digest,
+                         (const char *) buf,
+                         f->unit->name,
+                         f->unit->sector,
+                         f->system->name,
+                         level,
+                         rev,
+                         system_key,
+                         f->unit->region_code};
+    int lens[10] = {0, 0, (int) len, 0, 0, 0, 0, 0, 0, 0};
+    int fmts[10] = {0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
+    PGresult *r = cmn_pg_execb(
+        c,
+        "UPDATE filings SET content_sha256 = $2, filing = $3, unit_name = $4, "
+        "sector = $5, system_name = $6, final_level = $7, revision = $8, "
+        "system_key = $9, region_code = $10 WHERE tracking_id = $1",
+        10, p, lens, fmts, &err);
+    free(buf);
+    PQclear(r);
+    return err;
+}
+
+/* Runs a query for at most one filing (its known columns) into out. */
+static int
+s_known_query(PGconn *c, const char *sql, int np, const char *const *p,
+              itk_known_t *out, int *found)
+{
     int err;
-    *found = *dup = 0;
+    PGresult *r = cmn_pg_exec(c, sql, np, p, &err);
+    if (r == NULL)
+        return err;
+    *found = PQntuples(r) == 1;
+    if (*found)
+        s_known(r, out);
+    PQclear(r);
+    return 0;
+}
+
+#define S_KNOWN_COLUMNS                                                   \
+    "SELECT tracking_id, content_sha256, revision, state, district FROM " \
+    "filings WHERE "
+
+int
+itk_store_by_system(PGconn *c, const char *system_key, const char *district,
+                    itk_known_t *out, int *found)
+{
+    const char *p[2] = {system_key, district};
+    return s_known_query(c,
+                         S_KNOWN_COLUMNS "system_key = $1 AND ($2::text IS "
+                                         "NULL OR district = $2) AND state "
+                                         "<> 'duplicate' ORDER BY "
+                                         "received_at LIMIT 1 FOR UPDATE",
+                         2, p, out, found);
+}
+
+int
+itk_store_by_tracking(PGconn *c, const char *tracking, itk_known_t *out,
+                      int *found)
+{
+    const char *p[1] = {tracking};
+    return s_known_query(c, S_KNOWN_COLUMNS "tracking_id = $1 FOR UPDATE", 1, p,
+                         out, found);
+}
+
+int
+itk_store_lock(PGconn *c, const char *tracking, itk_filing_ref_t *ref,
+               int *found)
+{
+    const char *p[1] = {tracking};
+    int err;
+    memset(ref, 0, sizeof *ref);
     PGresult *r = cmn_pg_exec(c,
-                              "SELECT case_version, unit_credit_code FROM "
-                              "filings WHERE tracking_id = $1 FOR UPDATE",
+                              "SELECT tracking_id, unit_credit_code, "
+                              "region_code, unit_secret_sha256, case_version "
+                              "FROM filings WHERE tracking_id = $1 FOR UPDATE",
                               1, p, &err);
     if (r == NULL)
         return err;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        return 0;
+    *found = PQntuples(r) == 1;
+    if (*found) {
+        snprintf(ref->tracking_id, sizeof ref->tracking_id, "%s",
+                 PQgetvalue(r, 0, 0));
+        snprintf(ref->unit_credit_code, sizeof ref->unit_credit_code, "%s",
+                 PQgetvalue(r, 0, 1));
+        snprintf(ref->region_code, sizeof ref->region_code, "%s",
+                 PQgetvalue(r, 0, 2));
+        snprintf(ref->proof_sha256, sizeof ref->proof_sha256, "%s",
+                 PQgetvalue(r, 0, 3));
+        ref->case_version = strtoull(PQgetvalue(r, 0, 4), NULL, 10);
     }
-    *found = 1;
-    uint64_t version = strtoull(PQgetvalue(r, 0, 0), NULL, 10) + 1;
-    char actor[32];
-    snprintf(actor, sizeof actor, "%s", PQgetvalue(r, 0, 1));
     PQclear(r);
-    r = cmn_pg_exec(c,
-                    "INSERT INTO case_actions (tracking_id, kind, "
-                    "content_sha256, received_on) VALUES ($1, $2, $3, $4) "
-                    "ON CONFLICT DO NOTHING RETURNING id",
-                    4, p, &err);
+    return 0;
+}
+
+int
+itk_store_case_action(PGconn *c, itk_filing_ref_t *ref, const char *kind,
+                      const char *digest, const char *today,
+                      const ProtobufCMessage *msg, const char *dest,
+                      bool upstream, const char *actor, int *dup)
+{
+    const char *p[4] = {ref->tracking_id, kind, digest, today};
+    int err;
+    *dup = 0;
+    PGresult *r = cmn_pg_exec(c,
+                              "INSERT INTO case_actions (tracking_id, kind, "
+                              "content_sha256, received_on) VALUES ($1, $2, "
+                              "$3, $4) ON CONFLICT DO NOTHING RETURNING id",
+                              4, p, &err);
     if (r == NULL)
         return err;
     *dup = PQntuples(r) == 0;
     PQclear(r);
     if (*dup)
         return 0;
-    char ver[24];
-    snprintf(ver, sizeof ver, "%llu", (unsigned long long) version);
-    const char *q[2] = {tracking, ver};
-    r = cmn_pg_exec(c,
-                    "UPDATE filings SET case_version = $2 WHERE "
-                    "tracking_id = $1",
-                    2, q, &err);
-    PQclear(r);
-    if (err == 0)
-        err = cmn_outbox_put_pb(c, ITK_REVIEW_DEST, tracking, version, msg);
+    uint64_t version = 0;
+    err = cmn_pg_bump(c, "filings",
+                      upstream ? "upstream_version" : "case_version",
+                      "tracking_id", ref->tracking_id, &version);
+    if (err != 0)
+        return err;
+    if (!upstream)
+        ref->case_version = version;
+    err = cmn_outbox_put_pb(c, dest, ref->tracking_id, version, msg);
     if (err == 0)
         err = cmn_audit(c, actor,
                         strcmp(kind, "insist") == 0 ? "unit.insisted"
                                                     : "materials.supplemented",
-                        tracking, "forwarded to review");
+                        ref->tracking_id, "forwarded to %s", dest);
     return err;
 }

@@ -1,6 +1,7 @@
 /* validate.c - field-by-field checks of a Filing, with named errors. */
 #include "itk/validate.h"
 #include "cmn/pb.h"
+#include "cmn/text.h"
 #include "dom/codes.h"
 #include "dom/date.h"
 #include "dom/materials.h"
@@ -12,24 +13,23 @@
 
 #define s_err cmn_problem_add
 
-/* Counts characters (not bytes) of a valid UTF-8 string. */
-static size_t
-s_chars(const char *s)
+/* Required text of 1..max characters, on one line (no control
+ * characters at all) unless multiline (newlines and tabs allowed). */
+static void
+s_text_as(cmn_problem_t *e, const char *field, const char *s, size_t max,
+          bool multiline)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char) *s & 0xC0) != 0x80;
-    return n;
+    char why[96];
+    unsigned flags = CMN_TEXT_REQUIRED | CMN_TEXT_CHARS |
+                     (multiline ? CMN_TEXT_MULTILINE : 0);
+    if (cmn_text_check(s, max, flags, why, sizeof why) != 0)
+        s_err(e, field, "%s", why);
 }
 
-/* Required text of 1..max characters. */
 static void
 s_text(cmn_problem_t *e, const char *field, const char *s, size_t max)
 {
-    if (s == NULL || s[0] == '\0')
-        s_err(e, field, "is required");
-    else if (s_chars(s) > max)
-        s_err(e, field, "is longer than %zu characters", max);
+    s_text_as(e, field, s, max, false);
 }
 
 /* A real date YYYY-MM-DD within the years a filing can mention: *out gets
@@ -112,14 +112,14 @@ s_system(const Mlps__V1__SystemInfo *s, dom_date_t today, cmn_problem_t *e)
     }
     s_text(e, "system.name", s->name, 200);
     s_text(e, "system.system_type", s->system_type, 100);
-    s_text(e, "system.technology", s->technology, 1000);
-    s_text(e, "system.business", s->business, 2000);
+    s_text_as(e, "system.technology", s->technology, 1000, true);
+    s_text_as(e, "system.business", s->business, 2000, true);
     s_text(e, "system.service_scope", s->service_scope, 200);
     dom_date_t live;
     if (s_date(s->go_live_date, &live) != 0)
         s_err(e, "system.go_live_date", "must be a date YYYY-MM-DD");
     if (s->interconnection[0] != '\0')
-        s_text(e, "system.interconnection", s->interconnection, 1000);
+        s_text_as(e, "system.interconnection", s->interconnection, 1000, true);
     (void) today; /* a planned system may go live later */
 }
 

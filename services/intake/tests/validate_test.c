@@ -213,6 +213,28 @@ s_missing_sections(void **state)
     assert_string_equal(s_reason_for(&e, "grading"), "is required");
 }
 
+/* ESC, CR, LF and other control characters are refused in one-line text,
+ * naming the field; a description may hold newlines. */
+static void
+s_control_characters(void **state)
+{
+    (void) state;
+    s_fix_t x;
+    cmn_problem_t e;
+    cmn_problem_init(&e);
+    s_build(&x);
+    x.s.name = "系统\x1b[2J";
+    x.u.name = "单位\r\n第二行";
+    x.s.business = "第一行\n第二行";
+    assert_int_equal(itk_validate_filing(&x.f, s_today(), &e), CMN_EREJECT);
+    assert_string_equal(s_reason_for(&e, "system.name"),
+                        "must not contain control characters");
+    assert_string_equal(s_reason_for(&e, "unit.name"),
+                        "must not contain control characters");
+    assert_null(s_reason_for(&e, "system.business"));
+    assert_int_equal(e.count, 2);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -223,6 +245,7 @@ main(int argc, char **argv)
         cmocka_unit_test(s_level_rules),
         cmocka_unit_test(s_materials),
         cmocka_unit_test(s_missing_sections),
+        cmocka_unit_test(s_control_characters),
     };
     return MLPS_TEST_RUN(tests, argc, argv);
 }

@@ -200,6 +200,25 @@ s_message(s_walk_t *w, const ProtobufCMessageDescriptor *md, json_t *v,
     s_object(w, md, v, msg, NULL);
 }
 
+/* A JSON integer into a 64-bit field (an unsigned one refuses negatives). */
+static void
+s_int64(s_walk_t *w, const ProtobufCFieldDescriptor *f, json_t *v, void *dst)
+{
+    if (!json_is_integer(v)) {
+        s_fail(w, "expected an integer");
+        return;
+    }
+    json_int_t n = json_integer_value(v);
+    if (f->type == PROTOBUF_C_TYPE_UINT64 && n < 0) {
+        s_fail(w, "expected an integer of 0 or more");
+        return;
+    }
+    if (f->type == PROTOBUF_C_TYPE_UINT64)
+        *(uint64_t *) dst = (uint64_t) n;
+    else
+        *(int64_t *) dst = (int64_t) n;
+}
+
 /* Size of one element of a repeated field of this type; 0 if unsupported. */
 static size_t
 s_elem_size(ProtobufCType type)
@@ -215,6 +234,11 @@ s_elem_size(ProtobufCType type)
         return sizeof(uint32_t);
     case PROTOBUF_C_TYPE_ENUM:
         return sizeof(int);
+    case PROTOBUF_C_TYPE_INT32:
+        return sizeof(int32_t);
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_UINT64:
+        return sizeof(int64_t);
     default:
         return 0;
     }
@@ -243,6 +267,10 @@ s_value(s_walk_t *w, const ProtobufCMessageDescriptor *md,
         break;
     case PROTOBUF_C_TYPE_MESSAGE:
         s_message(w, f->descriptor, v, dst);
+        break;
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_UINT64:
+        s_int64(w, f, v, dst);
         break;
     default:
         s_fail(w, "field type not supported by mlpsctl");
@@ -336,6 +364,13 @@ s_convert(const ProtobufCMessageDescriptor *md, json_t *json, const char *only,
 }
 
 int
+ctl_pb_from_json(const ProtobufCMessageDescriptor *md, json_t *json,
+                 ProtobufCMessage **out, cmn_problem_t *errs)
+{
+    return s_convert(md, json, NULL, errs, out);
+}
+
+int
 ctl_filing_from_json(json_t *json, Mlps__V1__Filing **out, cmn_problem_t *errs)
 {
     return s_convert(&mlps__v1__filing__descriptor, json, NULL, errs,
@@ -418,4 +453,98 @@ ctl_json_parse(const char *text, size_t len, const char *name, json_t **out,
     json_error_t e;
     *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
     return *out != NULL ? 0 : s_load_error(name, &e, errs);
+}
+
+/* --- protobuf to JSON ------------------------------------------------ */
+
+static json_t *s_to_json(const ProtobufCMessage *msg);
+
+/* An enumeration value's name in lower case (its number if unnamed). */
+static json_t *
+s_enum_json(const ProtobufCEnumDescriptor *ed, int value)
+{
+    const ProtobufCEnumValue *ev =
+        protobuf_c_enum_descriptor_get_value(ed, value);
+    char name[128];
+    size_t len = 0;
+    if (ev == NULL)
+        return json_integer(value);
+    name[0] = '\0';
+    s_append_lower(name, sizeof name, &len, ev->name);
+    return json_string(name);
+}
+
+/* One value of field f at p. */
+static json_t *
+s_value_json(const ProtobufCFieldDescriptor *f, const void *p)
+{
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING:
+        return json_string(*(char *const *) p ? *(char *const *) p : "");
+    case PROTOBUF_C_TYPE_BOOL:
+        return json_boolean(*(const protobuf_c_boolean *) p);
+    case PROTOBUF_C_TYPE_UINT32:
+        return json_integer(*(const uint32_t *) p);
+    case PROTOBUF_C_TYPE_INT32:
+        return json_integer(*(const int32_t *) p);
+    case PROTOBUF_C_TYPE_INT64:
+        return json_integer(*(const int64_t *) p);
+    case PROTOBUF_C_TYPE_UINT64: {
+        uint64_t u = *(const uint64_t *) p;
+        char text[24];
+        if (u <= (uint64_t) INT64_MAX) /* json_int_t: long long */
+            return json_integer((json_int_t) u);
+        snprintf(text, sizeof text, "%" PRIu64, u);
+        return json_string(text);
+    }
+    case PROTOBUF_C_TYPE_ENUM:
+        return s_enum_json(f->descriptor, *(const int *) p);
+    case PROTOBUF_C_TYPE_MESSAGE: {
+        const ProtobufCMessage *m = *(ProtobufCMessage *const *) p;
+        return m != NULL ? s_to_json(m) : json_null();
+    }
+    default:
+        return json_null(); /* no field of ours has another type */
+    }
+}
+
+static json_t *
+s_field_json(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
+{
+    const char *base = (const char *) msg + f->offset;
+    if (f->label != PROTOBUF_C_LABEL_REPEATED)
+        return s_value_json(f, base);
+    size_t n = *(const size_t *) ((const char *) msg + f->quantifier_offset);
+    size_t size = s_elem_size(f->type);
+    const char *arr = *(char *const *) base;
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < n; i++) {
+        if (size == 0 ||
+            json_array_append_new(list, s_value_json(f, arr + i * size)) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    return list;
+}
+
+static json_t *
+s_to_json(const ProtobufCMessage *msg)
+{
+    const ProtobufCMessageDescriptor *md = msg->descriptor;
+    json_t *o = json_object();
+    for (unsigned i = 0; o != NULL && i < md->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &md->fields[i];
+        if (json_object_set_new(o, f->name, s_field_json(msg, f)) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
+    }
+    return o;
+}
+
+json_t *
+ctl_json_from_pb(const ProtobufCMessage *msg)
+{
+    return s_to_json(msg);
 }

@@ -1,6 +1,7 @@
 /* print.c - replies and errors as text for people, one fact per line. */
 #include "ctl/print.h"
 #include "ctl/cli.h"
+#include "ctl/json.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -89,6 +90,7 @@ ctl_print_submit(FILE *out, const Mlps__V1__SubmitFilingReply *reply)
     s_kv(out, "tracking_id", reply->tracking_id);
     if (reply->duplicate)
         s_kv(out, "duplicate", "yes");
+    s_kv_opt(out, "unit_secret", reply->unit_secret);
     return CTL_EXIT_OK;
 }
 
@@ -121,6 +123,41 @@ ctl_print_status(FILE *out, const Mlps__V1__StatusReply *reply)
     s_kv_opt(out, "panel", reply->panel);
     s_kv_opt(out, "liability_notice", reply->liability_notice);
     s_kv(out, "breached", reply->breached ? "yes" : "no");
+    s_kv_opt(out, "recommendation", reply->recommendation);
+    s_kv_opt(out, "recommendation_reason", reply->recommendation_reason);
+    s_kv_opt(out, "decided_by", reply->decided_by);
+    return CTL_EXIT_OK;
+}
+
+int
+ctl_print_queue(FILE *out, const Mlps__V1__ReviewQueueReply *reply)
+{
+    for (size_t i = 0; i < reply->n_items; i++) {
+        const Mlps__V1__ReviewQueueItem *it = reply->items[i];
+        char missing[400] = "", left[48];
+        for (size_t k = 0; k < it->n_missing; k++)
+            snprintf(missing + strlen(missing),
+                     sizeof missing - strlen(missing), "%s%s", k ? "," : "",
+                     it->missing[k]);
+        if (it->deadline[0] == '\0')
+            snprintf(left, sizeof left, "-");
+        else if (it->days_left < 0)
+            snprintf(left, sizeof left, "overdue by %d", -it->days_left);
+        else
+            snprintf(left, sizeof left, "%d", it->days_left);
+        fprintf(out,
+                "queue: %s state=%s recommend=%s level=%u due=%s "
+                "days_left=%s region=%s",
+                it->tracking_id, it->state,
+                it->recommendation[0] ? it->recommendation : "-", it->level,
+                it->deadline[0] ? it->deadline : "-", left, it->region_code);
+        if (missing[0])
+            fprintf(out, " missing=%s", missing);
+        fputc('\n', out);
+        s_kv_opt(out, "  reason", it->reason);
+    }
+    fprintf(out, "queue: %zu shown of %u waiting\n", reply->n_items,
+            reply->total);
     return CTL_EXIT_OK;
 }
 
@@ -218,5 +255,90 @@ ctl_print_audit_events(FILE *out, FILE *err, const char *case_id,
     }
     for (size_t i = 0; i < reply->n_events; i++)
         s_event(out, reply->events[i]);
+    return CTL_EXIT_OK;
+}
+
+/* The differences of a district that reported and does not reconcile. */
+static void
+s_differences(FILE *out, const Mlps__V1__DistrictReport *d)
+{
+    if (!d->reported || d->n_differences == 0) {
+        fputs("no", out);
+        return;
+    }
+    for (size_t k = 0; k < d->n_differences; k++) {
+        if (k > 0)
+            fputs("; ", out);
+        s_put(out, d->differences[k]);
+    }
+}
+
+/* " NAME=R/D": the exact form scripts read (no percentage after it). */
+static void
+s_rate(FILE *out, const char *name, uint32_t r, size_t d)
+{
+    fprintf(out, " %s=%" PRIu32 "/%zu", name, r, d);
+}
+
+int
+ctl_print_report(FILE *out, const char *month,
+                 const Mlps__V1__ReportMonthReply *reply)
+{
+    const char *m = reply->month[0] != '\0' ? reply->month : month;
+    for (size_t i = 0; i < reply->n_districts; i++) {
+        const Mlps__V1__DistrictReport *d = reply->districts[i];
+        fputs("report ", out);
+        s_put(out, m);
+        fputs(": district=", out);
+        s_put(out, d->district);
+        fprintf(out, " reported=%s on_time=%s filings=%" PRIu32 " reconciled=",
+                d->reported ? "yes" : "no", d->on_time ? "yes" : "no",
+                d->filings);
+        if (d->reported && d->reconciled)
+            fputs("yes", out);
+        else
+            s_differences(out, d);
+        fputc('\n', out);
+    }
+    fputs("report ", out);
+    s_put(out, m);
+    fprintf(out, ": districts=%zu reported=%" PRIu32 " on_time=%" PRIu32,
+            reply->n_districts, reply->reported, reply->on_time);
+    s_rate(out, "reporting_rate", reply->reported, reply->n_districts);
+    s_rate(out, "on_time_rate", reply->on_time, reply->n_districts);
+    fputc('\n', out);
+    return CTL_EXIT_OK;
+}
+
+int
+ctl_print_duplicates(FILE *out, const Mlps__V1__DuplicatesReply *reply)
+{
+    for (size_t i = 0; i < reply->n_pairs; i++) {
+        const Mlps__V1__DuplicatePair *p = reply->pairs[i];
+        fputs("duplicate: ", out);
+        s_put(out, p->tracking_id);
+        s_logfmt(out, "other", p->other_tracking_id);
+        s_logfmt(out, "state", p->state);
+        s_logfmt(out, "unit", p->unit_credit_code);
+        s_logfmt(out, "system", p->system_name);
+        if (p->decided_by[0] != '\0')
+            s_logfmt(out, "decided_by", p->decided_by);
+        fputc('\n', out);
+    }
+    fprintf(out, "duplicates: %zu\n", reply->n_pairs);
+    return CTL_EXIT_OK;
+}
+
+int
+ctl_print_json(FILE *out, FILE *err, const ProtobufCMessage *reply)
+{
+    json_t *json = ctl_json_from_pb(reply);
+    int rc = json != NULL ? json_dumpf(json, out, JSON_PRESERVE_ORDER) : -1;
+    json_decref(json);
+    if (rc != 0) {
+        ctl_print_error(err, "", "out of memory");
+        return CTL_EXIT_USAGE;
+    }
+    fputc('\n', out);
     return CTL_EXIT_OK;
 }

@@ -2,7 +2,9 @@
  * for every n): each conversion and command then reports "out of memory"
  * or succeeds, and frees everything either way (the sanitizer build checks
  * for leaks). malloc, calloc and realloc are wrapped at link time. */
+#include "ctl/batch.h"
 #include "ctl/cli.h"
+#include "ctl/import.h"
 #include "ctl_test.h"
 
 void *__real_malloc(size_t size);
@@ -120,12 +122,98 @@ s_command(void **state)
     fclose(null);
 }
 
+
+/* Reads every record of an example batch with the n-th allocation
+ * failing: 0 when the whole file was read, else CMN_ENOMEM. */
+static int
+s_read_batch(const char *path, unsigned long n)
+{
+    static cmn_problem_t errs;
+    ctl_batch_t *b = NULL;
+    Mlps__V1__Filing *f = NULL;
+    uint32_t line;
+    cmn_problem_init(&errs);
+    s_count = 0;
+    s_fail_at = n;
+    int rc = ctl_batch_open(path, &b, &errs);
+    while (rc == 0 && (rc = ctl_batch_next(b, &line, &f, &errs)) == 0)
+        ctl_filing_free(&f);
+    ctl_batch_close(&b);
+    s_fail_at = 0;
+    return rc == CMN_ENOENT ? 0 : rc;
+}
+
+/* An intake that never answers: the import then ends in ERROR. */
+static int
+s_no_answer(void *arg, const Mlps__V1__ImportRequest *req,
+            Mlps__V1__ImportReply **reply)
+{
+    (void) arg;
+    (void) req;
+    *reply = NULL;
+    return 2;
+}
+
+/* The import of an example batch with the n-th allocation failing: 0 once
+ * it ran to the end (status ERROR: nobody answers), else CMN_ENOMEM
+ * (before the first request, or as the ERROR's reason). */
+static int
+s_run_import(const char *path, unsigned long n)
+{
+    static cmn_problem_t errs;
+    ctl_import_summary_t sum;
+    ctl_import_opts_t o = {.path = path,
+                           .max_records = 2,
+                           .max_bytes = 1 << 20,
+                           .send = s_no_answer};
+    cmn_problem_init(&errs);
+    s_count = 0;
+    s_fail_at = n;
+    int rc = ctl_import_run(&o, &sum, &errs);
+    s_fail_at = 0;
+    if (rc == 0 && errs.count > 0) {
+        assert_int_equal(sum.status, CTL_IMPORT_ERROR);
+        assert_string_equal(errs.items[0].reason, "out of memory");
+        rc = CMN_ENOMEM;
+    }
+    ctl_import_summary_release(&sum);
+    return rc;
+}
+
+static void
+s_batches(void **state)
+{
+    (void) state;
+    static const char *const names[] = {"batch.ndjson", "batch.csv"};
+    char path[1024];
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/deploy/examples/%s", CTL_SOURCE_DIR,
+                 names[i]);
+        for (int which = 0; which < 2; which++) {
+            unsigned long n = 1;
+            for (;; n++) {
+                int rc = which ? s_run_import(path, n) : s_read_batch(path, n);
+                if (s_count < n) {
+                    assert_int_equal(rc, 0);
+                    break;
+                }
+                if (rc != CMN_ENOMEM)
+                    fail_msg("%s: allocation %lu failed, rc %d", names[i], n,
+                             rc);
+            }
+            if (n < 10)
+                fail_msg("%s: only %lu allocations", names[i], n);
+        }
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(s_conversions),
         cmocka_unit_test(s_command),
+        cmocka_unit_test(s_batches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

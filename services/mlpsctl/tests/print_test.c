@@ -285,6 +285,100 @@ s_errors(void **state)
     assert_int_equal(cmn_problem_found(&errs), 0);
 }
 
+
+/* The month's report: one line per district, then the rates; the month
+ * asked for when the reply names none; no percentages without districts;
+ * a district's text kept on its line. */
+static void
+s_report(void **state)
+{
+    (void) state;
+    Mlps__V1__DistrictReport d[2], *ds[] = {&d[0], &d[1]};
+    char *diffs[] = {"batch 110106-B00003\nnot received"};
+    for (int i = 0; i < 2; i++)
+        d[i] = (Mlps__V1__DistrictReport) MLPS__V1__DISTRICT_REPORT__INIT;
+    d[0].district = "110106";
+    d[0].reported = 1;
+    d[0].on_time = 1;
+    d[0].filings = 7;
+    d[0].differences = diffs;
+    d[0].n_differences = 1;
+    d[1].district = "110108";
+    d[1].reported = 1;
+    d[1].filings = 3; /* not reconciled, no difference listed */
+    Mlps__V1__ReportMonthReply r = MLPS__V1__REPORT_MONTH_REPLY__INIT;
+    r.districts = ds;
+    r.n_districts = 2;
+    r.reported = 2;
+    r.on_time = 1;
+    s_mem_t m;
+    s_open(&m);
+    assert_int_equal(ctl_print_report(m.f, "2026-12", &r), CTL_EXIT_OK);
+    s_expect(&m, "report 2026-12: district=110106 reported=yes on_time=yes "
+                 "filings=7 reconciled=batch 110106-B00003 not received\n"
+                 "report 2026-12: district=110108 reported=yes on_time=no "
+                 "filings=3 reconciled=no\n"
+                 "report 2026-12: districts=2 reported=2 on_time=1 "
+                 "reporting_rate=2/2 on_time_rate=1/2\n");
+    Mlps__V1__ReportMonthReply none = MLPS__V1__REPORT_MONTH_REPLY__INIT;
+    none.month = "2027-01";
+    s_open(&m);
+    assert_int_equal(ctl_print_report(m.f, "2026-12", &none), CTL_EXIT_OK);
+    s_expect(&m, "report 2027-01: districts=0 reported=0 on_time=0 "
+                 "reporting_rate=0/0 on_time_rate=0/0\n");
+}
+
+static void
+s_duplicates(void **state)
+{
+    (void) state;
+    Mlps__V1__DuplicatesReply r = MLPS__V1__DUPLICATES_REPLY__INIT;
+    s_mem_t m;
+    s_open(&m);
+    assert_int_equal(ctl_print_duplicates(m.f, &r), CTL_EXIT_OK);
+    s_expect(&m, "duplicates: 0\n");
+    Mlps__V1__DuplicatePair p = MLPS__V1__DUPLICATE_PAIR__INIT, *ps[] = {&p};
+    p.tracking_id = "t-2";
+    p.other_tracking_id = "t-1";
+    p.state = "duplicate";
+    p.system_name = "a \"b\"\tc";
+    p.decided_by = "office:110100";
+    r.pairs = ps;
+    r.n_pairs = 1;
+    s_open(&m);
+    assert_int_equal(ctl_print_duplicates(m.f, &r), CTL_EXIT_OK);
+    s_expect(&m, "duplicate: t-2 other=t-1 state=duplicate unit=\"\" "
+                 "system=\"a \\\"b\\\" c\" decided_by=office:110100\n"
+                 "duplicates: 1\n");
+}
+
+/* Any reply as JSON: every field, enumerations by name, unset messages
+ * null, 64-bit values as numbers. */
+static void
+s_json(void **state)
+{
+    (void) state;
+    Mlps__V1__AuditEvent e = MLPS__V1__AUDIT_EVENT__INIT, *es[] = {&e};
+    Mlps__V1__AuditEventsReply r = MLPS__V1__AUDIT_EVENTS_REPLY__INIT;
+    e.service = "review";
+    e.at_us = 1715000000000000;
+    r.events = es;
+    r.n_events = 1;
+    s_mem_t m;
+    s_open(&m);
+    assert_int_equal(ctl_print_json(m.f, stderr, &r.base), CTL_EXIT_OK);
+    s_expect(&m, "{\"events\": [{\"service\": \"review\", \"actor\": \"\", "
+                 "\"action\": \"\", \"case_id\": \"\", \"outcome\": \"\", "
+                 "\"at_us\": 1715000000000000, \"office\": \"\"}], "
+                 "\"problem\": null}\n");
+    Mlps__V1__OpinionRequest o = MLPS__V1__OPINION_REQUEST__INIT;
+    o.verdict = MLPS__V1__PANEL_VERDICT__ADJUST;
+    s_open(&m);
+    assert_int_equal(ctl_print_json(m.f, stderr, &o.base), CTL_EXIT_OK);
+    s_expect(&m, "{\"tracking_id\": \"\", \"expert_id\": \"\", "
+                 "\"verdict\": \"adjust\", \"level\": 0, \"reasons\": \"\"}\n");
+}
+
 int
 main(void)
 {
@@ -296,6 +390,9 @@ main(void)
         cmocka_unit_test(s_panel),
         cmocka_unit_test(s_audit),
         cmocka_unit_test(s_errors),
+        cmocka_unit_test(s_report),
+        cmocka_unit_test(s_duplicates),
+        cmocka_unit_test(s_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,10 +56,11 @@ s_expert_id(const char *text, int64_t *id)
     return v > 0;
 }
 
-/* Who is calling, from the connection's CURVE identity (the ZAP User-Id
- * in cmn_env_msg_t .peer): "expert:N" is expert N, any other identity is
- * office staff. A plain API endpoint has no identity: it is for loopback
- * use, and its callers are taken at their word. */
+/* Who is calling, from the identity the connection's key proved (or the
+ * person a gateway acts for), cmn_env_msg_t .peer: an expert identity
+ * "expert:N" is expert N; an office or its staff see the cases of their
+ * jurisdiction and give no opinion. A plain development endpoint has no
+ * identity: its callers are taken at their word. */
 typedef enum {
     S_CALLER_TRUSTED, /* plain endpoint */
     S_CALLER_EXPERT,  /* expert `expert`, by key */
@@ -69,17 +70,19 @@ typedef enum {
 typedef struct {
     s_caller_kind_t kind;
     int64_t expert;
-    const char *name; /* the identity, or "" */
+    const char *name; /* the identity */
+    const cmn_ident_t *id;
 } s_caller_t;
 
 static s_caller_t
 s_caller(const cmn_env_msg_t *m)
 {
-    s_caller_t who = {S_CALLER_TRUSTED, 0, m->peer};
-    if (m->peer[0] == '\0')
+    s_caller_t who = {S_CALLER_TRUSTED, 0, m->peer.name, &m->peer};
+    if (m->peer.kind == CMN_KIND_DEV)
         return who;
-    if (strncmp(m->peer, "expert:", 7) == 0 &&
-        s_expert_id(m->peer + 7, &who.expert))
+    if (m->peer.kind == CMN_KIND_EXPERT &&
+        strncmp(m->peer.name, "expert:", 7) == 0 &&
+        s_expert_id(m->peer.name + 7, &who.expert))
         who.kind = S_CALLER_EXPERT;
     else
         who.kind = S_CALLER_OFFICE;
@@ -357,6 +360,10 @@ s_show(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
         err = pnl_store_seat(c, k.tracking_id, k.round, who.expert, seat);
         found = strcmp(seat, "seated") == 0 || strcmp(seat, "sat") == 0;
     }
+    /* An office sees the cases of its jurisdiction only. */
+    if (err == 0 && found && who.kind == S_CALLER_OFFICE)
+        found =
+            cmn_svc_covers(((const pnl_t *) arg)->svc, &m->peer, k.region_code);
     if (err == 0 && found) {
         err = s_show_found(c, arg, &k, out);
     } else if (err == 0) {
@@ -374,9 +381,12 @@ s_show(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
     return err;
 }
 
+/* Who may ask: an opinion, an expert (by their key, or a gateway acting
+ * for them); a case, its experts and the offices whose jurisdiction covers
+ * the unit. */
 const cmn_api_handler_t pnl_api_handlers[] = {
     {"mlps.v1.OpinionRequest", &mlps__v1__opinion_request__descriptor,
-     s_opinion},
+     s_opinion, "expert"},
     {"mlps.v1.PanelShowRequest", &mlps__v1__panel_show_request__descriptor,
-     s_show},
+     s_show, "expert,office,staff"},
 };

@@ -3,6 +3,7 @@
  * name a bad field. */
 #include "cmn/log.h"
 #include "cmn/text.h"
+#include "dom/codes.h"
 #include "mlps/v1/workflow.pb-c.h"
 #include "pnl/flow.h"
 #include "pnl/panel.h"
@@ -62,6 +63,10 @@ s_check_referral(const cmn_env_msg_t *m, const Mlps__V1__PanelReferral *r,
     if (err == 0)
         err = s_text(r->reason, S_REASON_MAX, CMN_TEXT_MULTILINE, "reason", why,
                      whylen);
+    if (err == 0 && r->unit_region_code[0] != '\0' &&
+        !dom_region_code_valid(r->unit_region_code))
+        err = s_reject(why, whylen, "unit_region_code",
+                       "must be a GB/T 2260 division code");
     if (err != 0)
         return err;
     if (r->proposed_level < DOM_LEVEL_MIN || r->proposed_level > DOM_LEVEL_MAX)
@@ -75,6 +80,7 @@ s_check_referral(const cmn_env_msg_t *m, const Mlps__V1__PanelReferral *r,
                             .unit_credit_code = r->unit_credit_code,
                             .system_name = r->system_name,
                             .reason = r->reason,
+                            .region_code = r->unit_region_code,
                             .proposed_level = (int) r->proposed_level,
                             .computed_level = (int) r->computed_level};
     if (dom_date_parse(r->referred_on, &ref->referred_on) != 0 ||
@@ -154,9 +160,10 @@ s_on_withdrawal(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
     return err;
 }
 
+/* Who may send what: referrals and withdrawals come from review only. */
 const cmn_inbox_handler_t pnl_inbox_handlers[] = {
     {"mlps.v1.PanelReferral", &mlps__v1__panel_referral__descriptor,
-     s_on_referral},
+     s_on_referral, "service:review"},
     {"mlps.v1.PanelWithdrawal", &mlps__v1__panel_withdrawal__descriptor,
-     s_on_withdrawal},
+     s_on_withdrawal, "service:review"},
 };

@@ -130,12 +130,6 @@ s_start(cmn_svc_t *svc, void *arg)
     self->svc = svc;
     if (s_configure(self) != 0)
         return CMN_ECONFIG;
-    const cmn_svc_conf_t *base = &self->conf.base;
-    if (base->api[0] != '\0' &&
-        (!base->curve_api || base->curve_clients_file[0] == '\0'))
-        cmn_log_warn("the API is not CURVE: an opinion is taken on the word "
-                     "of the expert_id it carries (fit for loopback only; "
-                     "set curve.api with an allow-list of expert keys)");
     pnl_roster_t *roster = pnl_roster_load(self->conf.experts, why, sizeof why);
     if (roster == NULL) {
         cmn_log_error("%s", why);

@@ -12,7 +12,8 @@
 #define S_CASE_COLS                                                      \
     "tracking_id, unit_credit_code, state, proposed_level, referred_on " \
     "- " S_EPOCH ", round, session_date - " S_EPOCH                      \
-    ", coalesce(verdict, ''), coalesce(level, 0), detail, out_version"
+    ", coalesce(verdict, ''), coalesce(level, 0), detail, out_version, " \
+    "region_code"
 
 static void
 s_day_text(dom_date_t d, char out[16])
@@ -52,6 +53,7 @@ s_case_fill(const PGresult *r, pnl_case_row_t *k)
     S_COPY(k->verdict, r, 0, 7);
     k->level = atoi(PQgetvalue(r, 0, 8));
     k->out_version = s_int64(r, 0, 10);
+    S_COPY(k->region_code, r, 0, 11);
     return pnl_store_case_detail(k, PQgetvalue(r, 0, 9));
 }
 
@@ -104,22 +106,24 @@ pnl_store_case_insert(PGconn *c, const pnl_referral_t *ref, pnl_case_row_t *k)
     snprintf(prop, sizeof prop, "%d", ref->proposed_level);
     snprintf(comp, sizeof comp, "%d", ref->computed_level);
     s_day_text(ref->referred_on, on);
-    const char *p[8] = {ref->tracking_id,
+    const char *p[9] = {ref->tracking_id,
                         ref->unit_name,
                         ref->unit_credit_code,
                         ref->system_name,
                         prop,
                         comp,
                         ref->reason,
-                        on};
+                        on,
+                        ref->region_code ? ref->region_code : ""};
     int err;
     PGresult *r = cmn_pg_exec(
         c,
         "INSERT INTO cases (tracking_id, unit_name, unit_credit_code, "
         "system_name, proposed_level, computed_level, referral_reason, "
-        "referred_on, state) VALUES ($1, $2, $3, $4, $5, $6, $7, " S_EPOCH
-        " + $8::integer, 'scheduled') RETURNING " S_CASE_COLS,
-        8, p, &err);
+        "referred_on, state, region_code) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, " S_EPOCH
+        " + $8::integer, 'scheduled', $9) RETURNING " S_CASE_COLS,
+        9, p, &err);
     if (r == NULL)
         return err;
     err = s_case_fill(r, k);

@@ -1,18 +1,38 @@
 /* pnl_ask.c - the panel API from the command line, for the panel's
- * integration test (cmn_api_call, as mlpsctl does):
- *   pnl_ask ENDPOINT show TRACKING
- *   pnl_ask ENDPOINT opinion TRACKING EXPERT confirm|adjust|none LEVEL REASONS
- * Prints the reply as key=value lines (ok, detail, code, message, error,
- * state, session, experts). Exit 0 when a reply came back, whatever it
- * says; 2 on a usage or transport error. */
+ * integration test (cmn_api_request, as mlpsctl does):
+ *   pnl_ask ENDPOINT SERVER show TRACKING
+ *   pnl_ask ENDPOINT SERVER opinion TRACKING EXPERT confirm|adjust|none
+ *           LEVEL REASONS
+ * SERVER is the panel's registry identity (e.g. panel@110100); the caller
+ * is the key of TST_KEY, with TST_REGISTRY (tst/client.h). Prints the
+ * reply as key=value lines (ok, detail, code, message, error, state,
+ * session, experts). Exit 0 when a reply came back, whatever it says; 2 on
+ * a usage or transport error. */
 #include "cmn/api.h"
 #include "mlps/v1/api.pb-c.h"
+#include "tst/client.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define S_TIMEOUT_MS 10000
+
+static tst_client_t s_keys;
+
+static int
+s_call(const char *endpoint, const ProtobufCMessage *req,
+       const ProtobufCMessageDescriptor *desc, ProtobufCMessage **reply)
+{
+    char err[256];
+    cmn_api_target_t t = {endpoint, s_keys.keys, NULL, S_TIMEOUT_MS};
+    if (cmn_api_request(&t, req->descriptor->name, req, desc, reply, err,
+                        sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "pnl_ask: %s\n", err);
+    return -1;
+}
 
 static void
 s_problem(const Mlps__V1__Problem *p)
@@ -29,14 +49,10 @@ s_show(const char *endpoint, const char *tracking)
 {
     Mlps__V1__PanelShowRequest req = MLPS__V1__PANEL_SHOW_REQUEST__INIT;
     ProtobufCMessage *reply = NULL;
-    char err[256];
     req.tracking_id = (char *) tracking;
-    if (cmn_api_call(endpoint, req.base.descriptor->name, &req.base,
-                     &mlps__v1__panel_show_reply__descriptor, S_TIMEOUT_MS,
-                     &reply, err, sizeof err) != 0) {
-        fprintf(stderr, "pnl_ask: %s\n", err);
+    if (s_call(endpoint, &req.base, &mlps__v1__panel_show_reply__descriptor,
+               &reply) != 0)
         return 2;
-    }
     const Mlps__V1__PanelShowReply *r =
         (const Mlps__V1__PanelShowReply *) reply;
     if (r->problem != NULL) {
@@ -56,7 +72,6 @@ s_opinion(const char *endpoint, char **argv)
 {
     Mlps__V1__OpinionRequest req = MLPS__V1__OPINION_REQUEST__INIT;
     ProtobufCMessage *reply = NULL;
-    char err[256];
     req.tracking_id = argv[0];
     req.expert_id = argv[1];
     if (strcmp(argv[2], "confirm") == 0)
@@ -65,12 +80,9 @@ s_opinion(const char *endpoint, char **argv)
         req.verdict = MLPS__V1__PANEL_VERDICT__ADJUST;
     req.level = (uint32_t) strtoul(argv[3], NULL, 10);
     req.reasons = argv[4];
-    if (cmn_api_call(endpoint, req.base.descriptor->name, &req.base,
-                     &mlps__v1__action_reply__descriptor, S_TIMEOUT_MS, &reply,
-                     err, sizeof err) != 0) {
-        fprintf(stderr, "pnl_ask: %s\n", err);
+    if (s_call(endpoint, &req.base, &mlps__v1__action_reply__descriptor,
+               &reply) != 0)
         return 2;
-    }
     const Mlps__V1__ActionReply *r = (const Mlps__V1__ActionReply *) reply;
     printf("ok=%s\ndetail=%s\n", r->ok ? "true" : "false", r->detail);
     s_problem(r->problem);
@@ -81,12 +93,18 @@ s_opinion(const char *endpoint, char **argv)
 int
 main(int argc, char **argv)
 {
-    if (argc == 4 && strcmp(argv[2], "show") == 0)
-        return s_show(argv[1], argv[3]);
-    if (argc == 8 && strcmp(argv[2], "opinion") == 0)
-        return s_opinion(argv[1], argv + 3);
-    fprintf(stderr, "usage: pnl_ask ENDPOINT show TRACKING\n"
-                    "       pnl_ask ENDPOINT opinion TRACKING EXPERT "
-                    "confirm|adjust|none LEVEL REASONS\n");
-    return 2;
+    char why[512];
+    bool show = argc == 5 && strcmp(argv[3], "show") == 0;
+    bool opinion = argc == 9 && strcmp(argv[3], "opinion") == 0;
+    if (!show && !opinion) {
+        fprintf(stderr, "usage: pnl_ask ENDPOINT SERVER show TRACKING\n"
+                        "       pnl_ask ENDPOINT SERVER opinion TRACKING "
+                        "EXPERT confirm|adjust|none LEVEL REASONS\n");
+        return 2;
+    }
+    if (tst_client_keys(&s_keys, argv[2], why, sizeof why) != 0) {
+        fprintf(stderr, "pnl_ask: %s\n", why);
+        return 2;
+    }
+    return show ? s_show(argv[1], argv[4]) : s_opinion(argv[1], argv + 4);
 }

@@ -1,9 +1,11 @@
 /* pnl_fake.c - stands in for review and audit in the panel's integration
  * test: applies PanelDecision, PanelEscalation and AuditEvent through the
  * runtime's inbox (so versions are checked as review checks them) by
- * recording each in its own schema. */
+ * recording each in its own schema. One process is one of them: run with
+ * "--as=review" (or "--as=audit", tst/as.h) and that service's key. */
 #include "cmn/svc.h"
 #include "mlps/v1/workflow.pb-c.h"
+#include "tst/as.h"
 
 #include <stdio.h>
 
@@ -109,10 +111,11 @@ s_on_audit(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
 
 static const cmn_inbox_handler_t s_handlers[] = {
     {"mlps.v1.PanelDecision", &mlps__v1__panel_decision__descriptor,
-     s_on_decision},
+     s_on_decision, "service:panel"},
     {"mlps.v1.PanelEscalation", &mlps__v1__panel_escalation__descriptor,
-     s_on_escalation},
-    {"mlps.v1.AuditEvent", &mlps__v1__audit_event__descriptor, s_on_audit},
+     s_on_escalation, "service:panel"},
+    {"mlps.v1.AuditEvent", &mlps__v1__audit_event__descriptor, s_on_audit,
+     "service:panel"},
 };
 
 extern const cmn_migration_t pnlfake_migrations[];
@@ -121,12 +124,13 @@ int
 main(int argc, char **argv)
 {
     static s_conf_t conf;
-    static const cmn_svc_def_t def = {
-        .name = "pnlfake",
+    static cmn_svc_def_t def = {
         .schema = "pnlfake",
         .migrations = pnlfake_migrations,
         .handlers = s_handlers,
         .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
     };
+    if ((def.name = tst_as(&argc, argv, "pnlfake")) == NULL)
+        return 2;
     return cmn_svc_main(&def, s_opts, &conf, &conf.base, NULL, argc, argv);
 }

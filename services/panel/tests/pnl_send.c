@@ -1,7 +1,11 @@
 /* pnl_send.c - sends what review would send the panel, for the panel's
- * integration test. Each argument after "--" is one message:
- *   referral:TRACKING:UNIT_CODE:PROPOSED:COMPUTED:REFERRED_ON:VERSION
+ * integration test. It stands in for review: run it with "--as=review"
+ * (tst/as.h) and review's key, so its envelopes say source "review" as
+ * the panel requires. Each argument after "--" is one message:
+ *   referral:TRACKING:UNIT_CODE:PROPOSED:COMPUTED:REFERRED_ON:VERSION[:REGION]
  *   withdrawal:TRACKING:VERSION
+ * (REGION: the unit's GB/T 2260 region code, whose office's jurisdiction
+ * the case is in; none when left out)
  * They are committed to the outbox in one transaction, in argument order,
  * then delivered to the peer "panel". Once every one is acknowledged, each
  * is printed as "delivered TYPE TRACKING vN" or "failed TYPE TRACKING vN:
@@ -11,6 +15,7 @@
 #include "cmn/pb.h"
 #include "cmn/svc.h"
 #include "mlps/v1/workflow.pb-c.h"
+#include "tst/as.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +89,7 @@ s_put_one(PGconn *c, const char *spec)
     char copy[512], *f[S_FIELDS_MAX];
     snprintf(copy, sizeof copy, "%s", spec);
     int n = s_split(copy, f);
-    if (strcmp(f[0], "referral") == 0 && n == 7) {
+    if (strcmp(f[0], "referral") == 0 && (n == 7 || n == 8)) {
         Mlps__V1__PanelReferral r = MLPS__V1__PANEL_REFERRAL__INIT;
         r.tracking_id = f[1];
         r.unit_name = "测试单位";
@@ -94,6 +99,7 @@ s_put_one(PGconn *c, const char *spec)
         r.computed_level = (uint32_t) strtoul(f[4], NULL, 10);
         r.reason = "proposed level differs from the matrix";
         r.referred_on = f[5];
+        r.unit_region_code = n == 8 ? f[7] : "";
         return s_put(c, f[1], strtoull(f[6], NULL, 10), &r.base);
     }
     if (strcmp(f[0], "withdrawal") == 0 && n == 3) {
@@ -241,13 +247,14 @@ int
 main(int argc, char **argv)
 {
     static s_send_t s;
-    static const cmn_svc_def_t def = {
-        .name = "pnlsend",
+    static cmn_svc_def_t def = {
         .schema = "pnlsend",
         .migrations = pnlsend_migrations,
         .on_start = s_start,
         .on_stop = s_stop,
     };
+    if ((def.name = tst_as(&argc, argv, "pnlsend")) == NULL)
+        return 2;
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--") == 0) {
             s.msgs = argv + i + 1;

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # service_test.sh BIN - mlps-panel end to end on a private PostgreSQL
-# cluster. pnl_fake stands in for review and audit (it applies what it gets
-# through the runtime's inbox, so case versions are checked), pnl_send
-# stands in for review's sending side, pnl_ask is the API client.
+# cluster. pnl_fake stands in for review and audit (one process each, under
+# their names and keys; it applies what it gets through the runtime's
+# inbox, so case versions are checked), pnl_send stands in for review's
+# sending side (as review, with review's key), pnl_ask is the API client
+# (as a staff member or an expert). Every socket is CURVE, with keys and a
+# registry made by mlps_ident; the office hierarchy is deploy/region's, so
+# an office's staff see only the cases of their jurisdiction.
 #
 # The date is pinned to Monday 2026-03-02, so sessions (Thursdays) are
 # 03-05, 03-12, 03-19, 03-26 ... The experts are deploy/region/experts.json:
@@ -16,9 +20,11 @@ ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 T_NAME="panel service test"
 t_workdir panel
 EXPERTS="$ROOT/deploy/region/experts.json"
-PANEL_PID="" FAKE_PID=""
+HIERARCHY="$ROOT/deploy/region/hierarchy.json"
+PANEL_PID="" FAKE_PID="" FAKE2_PID=""
 cleanup() {
-    kill -9 ${PANEL_PID:+"$PANEL_PID"} ${FAKE_PID:+"$FAKE_PID"} 2>/dev/null || true
+    kill -9 ${PANEL_PID:+"$PANEL_PID"} ${FAKE_PID:+"$FAKE_PID"} \
+        ${FAKE2_PID:+"$FAKE2_PID"} 2>/dev/null || true
     mlps_pg_stop immediate 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -36,18 +42,58 @@ P_REVIEW=$(free_port "$P_IN" "$P_API")
 P_AUDIT=$(free_port "$P_IN" "$P_API" "$P_REVIEW")
 PEERS="review=$H:$P_REVIEW;audit=$H:$P_AUDIT"
 
+# The identities, all of the municipal office 110100 but two: the panel,
+# review, audit and intake (services), a reviewer (staff:li), a clerk of the
+# Haidian district office (staff:wang, 110108), the Chaoyang district's
+# desk (office:110105), every expert of the experts file and one it does
+# not list (expert:999).
+K="$W/keys"
+for s in panel review audit intake; do mlps_ident "$K" "$s@110100" service 110100; done
+mlps_ident "$K" staff:li staff 110100 reviewer
+mlps_ident "$K" staff:wang staff 110108
+mlps_ident "$K" office:110105 office 110105
+for e in $(grep -o '"id": *[0-9]*' "$EXPERTS" | grep -o '[0-9]*$') 999; do
+    mlps_ident "$K" "expert:$e" expert 110100
+done
+# curve SERVICE: the options SERVICE@110100 runs with (split at blanks).
+curve() {
+    echo "--office=110100 --curve.secret-key-file=$K/$1@110100.key" \
+        "--curve.registry=$K/registry"
+}
+
 # key=value line of a pnl_ask reply
 val() { printf '%s\n' "$1" | sed -n "s/^$2=//p" | head -1; }
 
-ask() { "$BIN/pnl_ask" "$H:$P_API" "$@"; }
-send() {
-    "$BIN/pnl_send" --db.url="$(mlps_url pnlsend_svc)" --db.admin-url="$ADMIN" \
+# ask_as IDENTITY show|opinion ...: pnl_ask with IDENTITY's key. ask: as
+# staff:li for show, as expert EXPERT for "opinion ID EXPERT ...".
+ask_as() {
+    local who=$1
+    shift
+    TST_REGISTRY="$K/registry" TST_KEY="$K/$who.key" \
+        "$BIN/pnl_ask" "$H:$P_API" panel@110100 "$@"
+}
+ask() {
+    if [ "$1" = opinion ]; then ask_as "expert:$3" "$@"; else ask_as staff:li "$@"; fi
+}
+# send MESSAGE...: pnl_send as review; send_as SERVICE MESSAGE...: as
+# another service, with its key.
+send() { send_as review "$@"; }
+# shellcheck disable=SC2046 # curve prints options
+send_as() {
+    local as=$1
+    shift
+    "$BIN/pnl_send" --as="$as" $(curve "$as") \
+        --db.url="$(mlps_url pnlsend_svc)" --db.admin-url="$ADMIN" \
+        --db.svc-password-file="$(mlps_pg_password pnlsend_svc)" \
         --peers="panel=$H:$P_IN" --outbox.poll-ms=20 --outbox.lease-ms=300 \
         --log.level=warn -- "$@" 2>>"$W/send.log"
 }
+# shellcheck disable=SC2046
 start_panel() {
     "$BIN/mlps-panel" --db.url="$(mlps_url panel_svc)" --db.admin-url="$ADMIN" \
-        --office=110100 --panel.experts="$EXPERTS" --listen="$H:$P_IN" \
+        $(curve panel) --office.hierarchy="$HIERARCHY" \
+        --panel.experts="$EXPERTS" --listen="$H:$P_IN" \
+        --db.svc-password-file="$(mlps_pg_password panel_svc)" \
         --api="$H:$P_API" --peers="$PEERS" --outbox.poll-ms=20 \
         --outbox.lease-ms=500 --clock.today=2026-03-02 "$@" \
         >>"$W/panel.log" 2>&1 &
@@ -73,10 +119,12 @@ stop_panel() {
 
 echo "--- start-up refusals"
 # refused NAME NEEDLE... OPTIONS: start-up must fail and the log say why.
+# shellcheck disable=SC2046
 refused() {
     local name=$1 needle=$2 needle2=$3 out rc=0
     shift 3
-    out=$(timeout 20 "$BIN/mlps-panel" --db.url="$(mlps_url panel_svc)" "$@" 2>&1) || rc=$?
+    out=$(timeout 20 "$BIN/mlps-panel" --db.url="$(mlps_url panel_svc)" \
+        $(curve panel) "$@" 2>&1) || rc=$?
     if [ $rc = 0 ] || [ $rc = 124 ]; then
         t_fail "$name: exit status $rc"
         return
@@ -107,21 +155,32 @@ refused "JSON syntax error" "$W/syntax.json" "line 2" --peers="$PEERS" \
     --panel.experts="$W/syntax.json"
 
 echo "--- start: experts loaded, fake review and audit"
-"$BIN/pnl_fake" --db.url="$(mlps_url pnlfake_svc)" --db.admin-url="$ADMIN" \
-    --listen="$H:$P_REVIEW,$H:$P_AUDIT" >>"$W/fake.log" 2>&1 &
+# shellcheck disable=SC2046
+"$BIN/pnl_fake" --as=review $(curve review) --db.url="$(mlps_url pnlfake_svc)" \
+    --db.admin-url="$ADMIN" --db.svc-password-file="$(mlps_pg_password pnlfake_svc)" \
+    --listen="$H:$P_REVIEW" >>"$W/fake.log" 2>&1 &
 FAKE_PID=$!
-fake_settled() { grep -qs 'msg="started"' "$W/fake.log" || mlps_exited "$FAKE_PID"; }
-MLPS_POLL=0.1 mlps_wait 10 fake_settled || true
-if mlps_exited "$FAKE_PID"; then t_die "pnl_fake exited"; fi
+fake_settled() { grep -qs 'msg="started"' "$1" || mlps_exited "$2"; }
+MLPS_POLL=0.1 mlps_wait 10 fake_settled "$W/fake.log" "$FAKE_PID" || true
+# shellcheck disable=SC2046
+"$BIN/pnl_fake" --as=audit $(curve audit) --db.url="$(mlps_url pnlfake_svc)" \
+    --db.admin-url="$ADMIN" --db.svc-password-file="$(mlps_pg_password pnlfake_svc)" \
+    --listen="$H:$P_AUDIT" >>"$W/fake-audit.log" 2>&1 &
+FAKE2_PID=$!
+MLPS_POLL=0.1 mlps_wait 10 fake_settled "$W/fake-audit.log" "$FAKE2_PID" || true
+if mlps_exited "$FAKE_PID"; then t_die "pnl_fake (as review) exited"; fi
+if mlps_exited "$FAKE2_PID"; then t_die "pnl_fake (as audit) exited"; fi
+t_true "the fakes run as review and audit" \
+    grep -q "service=audit .*msg=\"started\"" "$W/fake-audit.log"
 start_panel
 t_expect "7 experts active" "$(mlps_sql "SELECT count(*) FROM panel.experts WHERE active")" 7
 t_eventually "experts loaded: one audit event" 10 mlps_true \
     "SELECT count(*) = 1 FROM pnlfake.audit WHERE action = 'panel.experts'"
 
 echo "--- scheduling: conflicts excluded, panel rotates"
-out=$(send "referral:PNL-T1:11110108000012345A:3:2:2026-03-02:1")
+out=$(send "referral:PNL-T1:11110108000012345A:3:2:2026-03-02:1:110108")
 t_expect "T1 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T1 v1"
-out=$(send "referral:PNL-T2:91110108MA01ABCD1E:2:3:2026-03-02:1")
+out=$(send "referral:PNL-T2:91110108MA01ABCD1E:2:3:2026-03-02:1:110108")
 t_expect "T2 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T2 v1"
 t1=$(ask show PNL-T1)
 t_expect "T1 scheduled" "$(val "$t1" state)" scheduled
@@ -143,7 +202,7 @@ r=$(ask opinion PNL-T2 101 adjust 3 "不在本案")
 t_expect "non-seated expert: not_found" "$(val "$r" code)" not_found
 t_hasnt "not_found says nothing about the case" "$r" "PNL-T2"
 t_expect "unknown expert: not_found" "$(val "$(ask opinion PNL-T2 999 confirm 0 x)" code)" not_found
-r=$(ask opinion PNL-T2 1x2 confirm 0 x)
+r=$(ask_as expert:102 opinion PNL-T2 1x2 confirm 0 x)
 t_expect "malformed expert id: invalid" "$(val "$r" code)" invalid
 t_has "invalid names expert_id" "$r" "error=expert_id: must be a positive decimal expert id"
 t_expect "unknown case: not_found" "$(val "$(ask opinion PNL-NONE 102 confirm 0 x)" code)" not_found
@@ -205,7 +264,7 @@ t_expect "nothing sent to review for a reschedule" \
     "$(mlps_sql "SELECT count(*) FROM pnlfake.got WHERE tracking_id = 'PNL-T1'")" 0
 
 echo "--- withdrawal, ordering, duplicates, refusals"
-out=$(send "referral:PNL-T5:12110105000000012K:3:2:2026-03-02:1")
+out=$(send "referral:PNL-T5:12110105000000012K:3:2:2026-03-02:1:110105")
 t_expect "T5 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T5 v1"
 t_expect "T5 scheduled" "$(val "$(ask show PNL-T5)" state)" scheduled
 out=$(send "withdrawal:PNL-T5:2")
@@ -215,7 +274,7 @@ t_expect "T5 withdrawn, no experts" "$(val "$t5" state)/$(val "$t5" experts)" wi
 t_expect "T5 seats released, booking freed" \
     "$(mlps_sql "SELECT string_agg(DISTINCT s.state, ',') || '/' || r.outcome FROM panel.seats s JOIN panel.rounds r USING (tracking_id, round) WHERE tracking_id = 'PNL-T5' GROUP BY r.outcome")" \
     "released/withdrawn"
-out=$(send "withdrawal:PNL-T6:2" "referral:PNL-T6:12110105000000012K:3:2:2026-03-02:1")
+out=$(send "withdrawal:PNL-T6:2" "referral:PNL-T6:12110105000000012K:3:2:2026-03-02:1:110105")
 t_has "v2 before v1: both applied" "$out" "delivered mlps.v1.PanelWithdrawal PNL-T6 v2"
 t_expect "T6 withdrawn after its referral" "$(val "$(ask show PNL-T6)" state)" withdrawn
 out=$(send "withdrawal:PNL-T2:2")
@@ -223,29 +282,61 @@ t_expect "withdrawal of a decided case is applied" "$out" "delivered mlps.v1.Pan
 t_expect "... and changes nothing" "$(val "$(ask show PNL-T2)" state)" decided
 drained
 n=$(mlps_sql "SELECT count(*) FROM pnlfake.audit")
-out=$(send "referral:PNL-T2:91110108MA01ABCD1E:2:3:2026-03-02:0")
+out=$(send "referral:PNL-T2:91110108MA01ABCD1E:2:3:2026-03-02:0:110108")
 t_expect "duplicate referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T2 v0"
 t_expect "duplicate referral changes nothing" "$(val "$(ask show PNL-T2)" state)" decided
 drained
 t_expect "duplicate referral: no audit event" "$(mlps_sql "SELECT count(*) FROM pnlfake.audit")" "$n"
 rc=0
-out=$(send "referral:PNL-BAD1:91110108MA01ABCD1E:0:3:2026-03-02:1" \
-    "referral:PNL-BAD2:91110108MA01ABCD1E:2:3:2026-02-30:1" \
+out=$(send "referral:PNL-BAD1:91110108MA01ABCD1E:0:3:2026-03-02:1:110108" \
+    "referral:PNL-BAD2:91110108MA01ABCD1E:2:3:2026-02-30:1:110108" \
     "referral:PNL-BAD3: :2:3:2026-03-02:1" "withdrawal:PNL-NOPE:1") || rc=$?
 t_expect "refused messages: sender sees failures" "$rc" 3
 t_has "bad level refused, field named" "$out" 'PNL-BAD1 v1: field "proposed_level"'
 t_has "bad date refused, field named" "$out" 'PNL-BAD2 v1: field "referred_on"'
 t_has "blank unit code refused, field named" "$out" 'PNL-BAD3 v1: field "unit_credit_code"'
 t_has "withdrawal of an unknown case refused" "$out" 'PNL-NOPE v1: field "tracking_id"'
+rc=0
+out=$(send_as intake "withdrawal:PNL-T1:9") || rc=$?
+t_expect "a withdrawal from intake: the sender sees a failure" "$rc" 3
+t_has "... refused: only review may send it" "$out" \
+    'PNL-T1 v9: "intake@110100" (kind service) may not send mlps.v1.PanelWithdrawal (only service:review)'
+t_expect "... and T1 is untouched" "$(val "$(ask show PNL-T1)" state)" scheduled
 t_expect "refused referrals store nothing" \
     "$(mlps_sql "SELECT count(*) FROM panel.cases WHERE tracking_id LIKE 'PNL-BAD%'")" 0
+
+echo "--- jurisdiction: an office sees its own region's cases; experts their sessions'"
+# T1 and T2 are Haidian's (110108), T5 Chaoyang's (110105).
+nf=$(ask show PNL-NONE)
+t_expect "the municipal office's staff see a district's case" \
+    "$(val "$(ask_as staff:li show PNL-T5)" state)" withdrawn
+t_expect "a Haidian clerk sees a Haidian case" \
+    "$(val "$(ask_as staff:wang show PNL-T1)" state)" scheduled
+r=$(ask_as staff:wang show PNL-T5)
+t_expect "a Haidian clerk: not_found for a Chaoyang case" "$(val "$r" code)" not_found
+t_expect "... as for a case that does not exist" "$r" "${nf//PNL-NONE/PNL-T5}"
+t_expect "Chaoyang's desk sees its case" \
+    "$(val "$(ask_as office:110105 show PNL-T6)" state)" withdrawn
+t_expect "Chaoyang's desk: not_found for a Haidian case" \
+    "$(val "$(ask_as office:110105 show PNL-T2)" code)" not_found
+t_expect "a seated expert sees the case" \
+    "$(val "$(ask_as expert:106 show PNL-T2)" state)" decided
+t_expect "an expert not seated: not_found" \
+    "$(val "$(ask_as expert:101 show PNL-T2)" code)" not_found
+t_refused "staff cannot give an opinion (the API's rule: experts)" \
+    "forbidden: \"staff:li\" (kind staff) may not send mlps.v1.OpinionRequest" \
+    ask_as staff:li opinion PNL-T1 103 confirm 0 x
+r=$(ask_as expert:104 opinion PNL-T1 103 confirm 0 x)
+t_expect "an expert cannot give another's opinion" "$(val "$r" code)" forbidden
+t_has "... and is told whose key it is" "$(val "$r" message)" \
+    "this connection is expert 104: it cannot give expert 103's opinion"
 stop_panel
 
 echo "--- too few experts (quorum 7): escalation"
 start_panel --panel.quorum=7
-out=$(send "referral:PNL-T3:12110105000000012K:3:2:2026-03-02:1")
+out=$(send "referral:PNL-T3:12110105000000012K:3:2:2026-03-02:1:110105")
 t_expect "T3 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T3 v1"
-out=$(send "referral:PNL-T4:11110108000012345A:3:2:2026-03-02:1")
+out=$(send "referral:PNL-T4:11110108000012345A:3:2:2026-03-02:1:110108")
 t_expect "T4 referral delivered" "$out" "delivered mlps.v1.PanelReferral PNL-T4 v1"
 t3=$(ask show PNL-T3)
 t_expect "T3 escalated" "$(val "$t3" state)/$(val "$t3" session)/$(val "$t3" experts)" \

@@ -4,81 +4,103 @@
 #include <stddef.h>
 #include <string.h>
 
-#define B(s)    (1u << (s))
-#define SETTLED (B(RVW_ST_ACCEPTED) | B(RVW_ST_INCOMPLETE) | B(RVW_ST_CLOSED))
+#define B(s)      (1u << (s))
+#define DECIDED   (B(RVW_ST_ACCEPTED) | B(RVW_ST_INCOMPLETE))
+#define ROUTED(x) (B(RVW_ST_PENDING) | (x)) /* waits, or review.auto */
 
 static const char s_no_case[] = "no review case";
+static const char s_no_decision[] = "nothing waits for a decision";
+static const char s_decided[] =
+    "the office decided on the earlier revision (the unit supplements, or "
+    "files anew)";
+
+/* A row for a state whose messages are all ignored but the filing's. */
+#define S_QUIET(why)                                              \
+    {                                                             \
+        [RVW_EV_FILING] = {RVW_ACT_REPEAT, 0, "received before"}, \
+        [RVW_EV_SUPPLEMENT] = {RVW_ACT_IGNORE, 0, why},           \
+        [RVW_EV_INSIST] = {RVW_ACT_IGNORE, 0, why},               \
+        [RVW_EV_PANEL_DECISION] = {RVW_ACT_IGNORE, 0, why},       \
+        [RVW_EV_PANEL_ESCALATION] = {RVW_ACT_IGNORE, 0, why},     \
+        [RVW_EV_DECIDE] = {RVW_ACT_REFUSE, 0, s_no_decision},     \
+        [RVW_EV_REVISED] = {RVW_ACT_IGNORE, 0, why},              \
+    }
 
 static const rvw_step_t s_table[RVW_ST_COUNT][RVW_EV_COUNT] = {
     [RVW_ST_NONE] =
         {
             [RVW_EV_FILING] = {RVW_ACT_DECIDE,
-                               B(RVW_ST_ACCEPTED) | B(RVW_ST_INCOMPLETE) |
-                                   B(RVW_ST_PANEL),
-                               NULL},
+                               ROUTED(DECIDED | B(RVW_ST_PANEL)), NULL},
             [RVW_EV_SUPPLEMENT] = {RVW_ACT_REFUSE, 0, s_no_case},
             [RVW_EV_INSIST] = {RVW_ACT_REFUSE, 0, s_no_case},
             [RVW_EV_PANEL_DECISION] = {RVW_ACT_REFUSE, 0, s_no_case},
             [RVW_EV_PANEL_ESCALATION] = {RVW_ACT_REFUSE, 0, s_no_case},
+            [RVW_EV_DECIDE] = {RVW_ACT_REFUSE, 0, s_no_case},
+            [RVW_EV_REVISED] = {RVW_ACT_REFUSE, 0, s_no_case},
         },
-    [RVW_ST_ACCEPTED] =
+    [RVW_ST_PENDING] =
         {
             [RVW_EV_FILING] = {RVW_ACT_REPEAT, 0, "received before"},
-            [RVW_EV_SUPPLEMENT] = {RVW_ACT_IGNORE, 0, "case is accepted"},
-            [RVW_EV_INSIST] = {RVW_ACT_IGNORE, 0, "case is accepted"},
-            [RVW_EV_PANEL_DECISION] = {RVW_ACT_IGNORE, 0, "case is accepted"},
-            [RVW_EV_PANEL_ESCALATION] = {RVW_ACT_IGNORE, 0, "case is accepted"},
+            [RVW_EV_SUPPLEMENT] = {RVW_ACT_IGNORE, 0, "case is pending"},
+            [RVW_EV_INSIST] = {RVW_ACT_IGNORE, 0, "case is pending"},
+            [RVW_EV_PANEL_DECISION] = {RVW_ACT_IGNORE, 0, "case is pending"},
+            [RVW_EV_PANEL_ESCALATION] = {RVW_ACT_IGNORE, 0, "case is pending"},
+            [RVW_EV_DECIDE] = {RVW_ACT_JUDGE, DECIDED | B(RVW_ST_PANEL), NULL},
+            [RVW_EV_REVISED] = {RVW_ACT_DECIDE,
+                                ROUTED(DECIDED | B(RVW_ST_PANEL)), NULL},
         },
+    [RVW_ST_ACCEPTED] = S_QUIET("case is accepted"),
     [RVW_ST_INCOMPLETE] =
         {
             [RVW_EV_FILING] = {RVW_ACT_REPEAT, 0, "received before"},
-            [RVW_EV_SUPPLEMENT] = {RVW_ACT_SETTLE,
-                                   B(RVW_ST_ACCEPTED) | B(RVW_ST_INCOMPLETE),
-                                   NULL},
+            [RVW_EV_SUPPLEMENT] = {RVW_ACT_SETTLE, ROUTED(DECIDED), NULL},
             [RVW_EV_INSIST] = {RVW_ACT_IGNORE, 0, "case is incomplete"},
             [RVW_EV_PANEL_DECISION] = {RVW_ACT_IGNORE, 0, "case is incomplete"},
             [RVW_EV_PANEL_ESCALATION] = {RVW_ACT_IGNORE, 0,
                                          "case is incomplete"},
+            [RVW_EV_DECIDE] = {RVW_ACT_REFUSE, 0, s_no_decision},
+            [RVW_EV_REVISED] = {RVW_ACT_IGNORE, 0, s_decided},
         },
     [RVW_ST_PANEL] =
         {
             [RVW_EV_FILING] = {RVW_ACT_REPEAT, 0, "received before"},
             [RVW_EV_SUPPLEMENT] = {RVW_ACT_IGNORE, 0, "case is panel"},
-            [RVW_EV_INSIST] = {RVW_ACT_SETTLE,
-                               B(RVW_ST_ACCEPTED) | B(RVW_ST_INCOMPLETE), NULL},
-            [RVW_EV_PANEL_DECISION] = {RVW_ACT_SETTLE, SETTLED, NULL},
+            [RVW_EV_INSIST] = {RVW_ACT_SETTLE, ROUTED(DECIDED), NULL},
+            [RVW_EV_PANEL_DECISION] = {RVW_ACT_SETTLE,
+                                       ROUTED(DECIDED | B(RVW_ST_CLOSED)),
+                                       NULL},
             [RVW_EV_PANEL_ESCALATION] = {RVW_ACT_ESCALATE, B(RVW_ST_ESCALATED),
                                          NULL},
+            [RVW_EV_DECIDE] = {RVW_ACT_REFUSE,
+                               0, "the case is with the expert panel"},
+            [RVW_EV_REVISED] = {RVW_ACT_IGNORE, 0, s_decided},
         },
     [RVW_ST_ESCALATED] =
         {
             [RVW_EV_FILING] = {RVW_ACT_REPEAT, 0, "received before"},
             [RVW_EV_SUPPLEMENT] = {RVW_ACT_IGNORE, 0, "case is escalated"},
-            [RVW_EV_INSIST] = {RVW_ACT_SETTLE,
-                               B(RVW_ST_ACCEPTED) | B(RVW_ST_INCOMPLETE), NULL},
-            [RVW_EV_PANEL_DECISION] = {RVW_ACT_SETTLE, SETTLED, NULL},
+            [RVW_EV_INSIST] = {RVW_ACT_SETTLE, ROUTED(DECIDED), NULL},
+            [RVW_EV_PANEL_DECISION] = {RVW_ACT_SETTLE,
+                                       ROUTED(DECIDED | B(RVW_ST_CLOSED)),
+                                       NULL},
             [RVW_EV_PANEL_ESCALATION] = {RVW_ACT_IGNORE, 0,
                                          "case is escalated"},
+            [RVW_EV_DECIDE] = {RVW_ACT_JUDGE, DECIDED, NULL},
+            [RVW_EV_REVISED] = {RVW_ACT_IGNORE, 0, s_decided},
         },
-    [RVW_ST_CLOSED] =
-        {
-            [RVW_EV_FILING] = {RVW_ACT_REPEAT, 0, "received before"},
-            [RVW_EV_SUPPLEMENT] = {RVW_ACT_IGNORE, 0, "case is closed"},
-            [RVW_EV_INSIST] = {RVW_ACT_IGNORE, 0, "case is closed"},
-            [RVW_EV_PANEL_DECISION] = {RVW_ACT_IGNORE, 0, "case is closed"},
-            [RVW_EV_PANEL_ESCALATION] = {RVW_ACT_IGNORE, 0, "case is closed"},
-        },
+    [RVW_ST_CLOSED] = S_QUIET("case is closed"),
 };
 
 static const char *const s_state_names[RVW_ST_COUNT] = {
-    "", "accepted", "incomplete", "panel", "escalated", "closed"};
+    "", "pending", "accepted", "incomplete", "panel", "escalated", "closed"};
 
 static const char *const s_event_names[RVW_EV_COUNT] = {
-    "FilingReceived", "MaterialsSupplemented", "UnitInsists", "PanelDecision",
-    "PanelEscalation"};
+    "FilingReceived", "MaterialsSupplemented", "UnitInsists",
+    "PanelDecision",  "PanelEscalation",       "ReviewDecideRequest",
+    "FilingRevised"};
 
-static const char *const s_act_names[] = {"refuse", "repeat", "ignore",
-                                          "decide", "settle", "escalate"};
+static const char *const s_act_names[] = {
+    "refuse", "repeat", "ignore", "decide", "settle", "escalate", "judge"};
 
 const rvw_step_t *
 rvw_fsm_step(rvw_state_t state, rvw_event_t event)
@@ -122,5 +144,5 @@ rvw_event_name(rvw_event_t event)
 const char *
 rvw_act_name(rvw_act_t act)
 {
-    return (unsigned) act <= RVW_ACT_ESCALATE ? s_act_names[act] : NULL;
+    return (unsigned) act <= RVW_ACT_JUDGE ? s_act_names[act] : NULL;
 }

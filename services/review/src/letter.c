@@ -2,6 +2,7 @@
 #include "rvw/letter.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,8 +129,49 @@ s_body(s_text_t *t, const rvw_letter_t *l)
     }
 }
 
+/* A copy of text with every control character (and DEL) replaced by a
+ * space; newlines kept when multiline. NULL stays NULL. */
+static char *
+s_clean(const char *text, bool multiline, bool *failed)
+{
+    if (text == NULL)
+        return NULL;
+    char *out = strdup(text);
+    if (out == NULL) {
+        *failed = true;
+        return NULL;
+    }
+    for (char *p = out; *p; p++) {
+        unsigned char ch = (unsigned char) *p;
+        if ((ch < 0x20 || ch == 0x7f) && !(multiline && ch == '\n'))
+            *p = ' ';
+    }
+    return out;
+}
+
+static char *s_render(const rvw_letter_t *l);
+
 char *
 rvw_letter_render(const rvw_letter_t *l)
+{
+    bool failed = false;
+    rvw_letter_t c = *l;
+    const char **field[8] = {&c.tracking_id, &c.unit_name, &c.system_name,
+                             &c.panel_note,  &c.liability, &c.decided_by,
+                             &c.reason,      &c.office};
+    static const bool multi[8] = {false, false, false, true,
+                                  true,  false, true,  false};
+    char *own[8];
+    for (size_t i = 0; i < 8; i++)
+        *field[i] = own[i] = s_clean(*field[i], multi[i], &failed);
+    char *letter = failed ? NULL : s_render(&c);
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        free(own[i]);
+    return letter;
+}
+
+static char *
+s_render(const rvw_letter_t *l)
 {
     s_text_t t = {0};
     if (l->outcome != 'A' && l->outcome != 'B' && l->outcome != 'C')
@@ -151,6 +193,10 @@ rvw_letter_render(const rvw_letter_t *l)
               "不准确所产生的安全责任由你单位承担。\n你单位声明：%s\n",
               s_level(l->proposed), l->liability);
     }
+    if (l->reason != NULL && l->reason[0] != '\0')
+        s_put(&t, "\n审核意见：%s\n", l->reason);
+    if (l->decided_by != NULL && l->decided_by[0] != '\0')
+        s_put(&t, "\n经办：%s\n", l->decided_by);
     s_put(&t, "\n%s\n", l->office ? l->office : "");
     s_date(&t, l->issued_on);
     s_put(&t, "\n\n-- Reply %c on filing %s: level %d%s.\n", l->outcome,

@@ -26,6 +26,8 @@ const cmn_cfg_opt_t rvw_options[] = {
      offsetof(rvw_conf_t, office_name), "the office that signs the letters"},
     {"review.watch-ms", CMN_CFG_INT, "60000", 100, 86400000,
      offsetof(rvw_conf_t, watch_ms), "how often to check deadlines"},
+    {"review.auto", CMN_CFG_STR, "none", 0, 0, offsetof(rvw_conf_t, auto_mode),
+     "decide without a person: none, a (a clean A) or all"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 
@@ -62,6 +64,37 @@ static int
 s_start(cmn_svc_t *svc, void *arg)
 {
     rvw_t *self = arg;
+    self->svc = svc;
+    const char *mode = self->conf.auto_mode;
+    if (strcmp(mode, "none") == 0) {
+        self->autodecide = RVW_AUTO_NONE;
+    } else if (strcmp(mode, "a") == 0) {
+        self->autodecide = RVW_AUTO_A;
+    } else if (strcmp(mode, "all") == 0) {
+        self->autodecide = RVW_AUTO_ALL;
+    } else {
+        cmn_log_error("\"review.auto\" must be none, a or all, not \"%s\"",
+                      mode);
+        return CMN_ECONFIG;
+    }
+    if (self->autodecide != RVW_AUTO_NONE)
+        cmn_log_warn(
+            "review.auto=%s: %s decided by the system, not a person", mode,
+            self->autodecide == RVW_AUTO_A ? "clean A recommendations are"
+                                           : "every recommendation is");
+    self->tell_intake = cmn_svc_outbox(svc, RVW_INTAKE_DEST) != NULL;
+    if (!self->tell_intake)
+        cmn_log_warn("\"peers\" does not name %s: districts will not hear "
+                     "where their cases stand",
+                     RVW_INTAKE_DEST);
+    self->tell_eval = cmn_svc_outbox(svc, RVW_EVAL_DEST) != NULL;
+    self->tell_cert = cmn_svc_outbox(svc, RVW_CERT_DEST) != NULL;
+    if (!self->tell_eval || !self->tell_cert)
+        cmn_log_warn("\"peers\" does not name %s%s%s: accepted cases go "
+                     "no further",
+                     self->tell_eval ? "" : RVW_EVAL_DEST,
+                     !self->tell_eval && !self->tell_cert ? " and " : "",
+                     self->tell_cert ? "" : RVW_CERT_DEST);
     int rc = s_load_calendar(self);
     if (rc != 0)
         return CMN_ECONFIG;

@@ -1,4 +1,5 @@
-/* watch.c - the clock watch: open cases whose clock runs get a warning a
+/* watch.c - the clock watch: cases the office owes an answer (waiting for
+ * its decision, or back from the panel without a quorum) get a warning a
  * few working days before their deadline and a breach recorded after it. */
 #include "cmn/audit.h"
 #include "cmn/log.h"
@@ -57,9 +58,9 @@ rvw_watch_work(PGconn *c, void *arg)
     int err;
     /* Open cases whose clock runs: those the office must still answer. */
     PGresult *r = cmn_pg_exec(c,
-                              "SELECT tracking_id FROM cases WHERE state = "
-                              "'escalated' AND breached_on IS NULL ORDER BY "
-                              "received_on LIMIT 1000",
+                              "SELECT tracking_id FROM cases WHERE state IN "
+                              "('pending', 'escalated') AND breached_on IS "
+                              "NULL ORDER BY received_on LIMIT 1000",
                               0, NULL, &err);
     if (r == NULL)
         return err;

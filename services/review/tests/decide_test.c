@@ -178,6 +178,37 @@ s_letters(void **state)
     assert_null(rvw_letter_render(&l));
 }
 
+/* Text from outside never puts a raw control byte in a letter: ESC, CR and
+ * LF in a name become spaces; a statement keeps its newlines only. */
+static void
+s_letter_has_no_control_bytes(void **state)
+{
+    (void) state;
+    rvw_letter_t l = {.tracking_id = "110100-20261120-00001",
+                      .office = "110100",
+                      .unit_name = "某单位\r\n伪造的一行",
+                      .system_name = "某系统\x1b[2J\x07",
+                      .received_on = "2026-11-20",
+                      .issued_on = "2026-11-20",
+                      .outcome = 'A',
+                      .proposed = 2,
+                      .level = 2,
+                      .liability = "第一行\n第二行\x1b",
+                      .decided_by = "staff:li\x7f",
+                      .reason = "ok\x01"};
+    char *a = rvw_letter_render(&l);
+    assert_non_null(a);
+    for (const char *p = a; *p; p++) {
+        unsigned char ch = (unsigned char) *p;
+        if ((ch < 0x20 && ch != '\n') || ch == 0x7f)
+            fail_msg("control byte 0x%02x at %td", ch, p - a);
+    }
+    assert_non_null(strstr(a, "某系统 [2J "));
+    assert_non_null(strstr(a, "某单位  伪造的一行"));
+    assert_non_null(strstr(a, "第一行\n第二行 "));
+    free(a);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -187,6 +218,7 @@ main(int argc, char **argv)
         cmocka_unit_test(s_c_when_the_matrix_disagrees),
         cmocka_unit_test(s_malformed_grading_refused),
         cmocka_unit_test(s_letters),
+        cmocka_unit_test(s_letter_has_no_control_bytes),
     };
     return MLPS_TEST_RUN(tests, argc, argv);
 }

@@ -8,17 +8,24 @@
 /* What fsm.h promises, one row per state: each event's action and, for a
  * move, the states it may reach ("accepted|incomplete"). */
 static const char *const s_expected[RVW_ST_COUNT][RVW_EV_COUNT] = {
-    [RVW_ST_NONE] = {"decide:accepted|incomplete|panel", "refuse", "refuse",
-                     "refuse", "refuse"},
-    [RVW_ST_ACCEPTED] = {"repeat", "ignore", "ignore", "ignore", "ignore"},
-    [RVW_ST_INCOMPLETE] = {"repeat", "settle:accepted|incomplete", "ignore",
-                           "ignore", "ignore"},
-    [RVW_ST_PANEL] = {"repeat", "ignore", "settle:accepted|incomplete",
-                      "settle:accepted|incomplete|closed",
-                      "escalate:escalated"},
-    [RVW_ST_ESCALATED] = {"repeat", "ignore", "settle:accepted|incomplete",
-                          "settle:accepted|incomplete|closed", "ignore"},
-    [RVW_ST_CLOSED] = {"repeat", "ignore", "ignore", "ignore", "ignore"},
+    [RVW_ST_NONE] = {"decide:pending|accepted|incomplete|panel", "refuse",
+                     "refuse", "refuse", "refuse", "refuse", "refuse"},
+    [RVW_ST_PENDING] = {"repeat", "ignore", "ignore", "ignore", "ignore",
+                        "judge:accepted|incomplete|panel",
+                        "decide:pending|accepted|incomplete|panel"},
+    [RVW_ST_ACCEPTED] = {"repeat", "ignore", "ignore", "ignore", "ignore",
+                         "refuse", "ignore"},
+    [RVW_ST_INCOMPLETE] = {"repeat", "settle:pending|accepted|incomplete",
+                           "ignore", "ignore", "ignore", "refuse", "ignore"},
+    [RVW_ST_PANEL] = {"repeat", "ignore", "settle:pending|accepted|incomplete",
+                      "settle:pending|accepted|incomplete|closed",
+                      "escalate:escalated", "refuse", "ignore"},
+    [RVW_ST_ESCALATED] = {"repeat", "ignore",
+                          "settle:pending|accepted|incomplete",
+                          "settle:pending|accepted|incomplete|closed", "ignore",
+                          "judge:accepted|incomplete", "ignore"},
+    [RVW_ST_CLOSED] = {"repeat", "ignore", "ignore", "ignore", "ignore",
+                       "refuse", "ignore"},
 };
 
 static void
@@ -51,9 +58,9 @@ s_whole_table(void **state)
                          rvw_state_name((rvw_state_t) s),
                          rvw_event_name((rvw_event_t) e), got,
                          s_expected[s][e]);
-            bool moves = st->act == RVW_ACT_DECIDE ||
-                         st->act == RVW_ACT_SETTLE ||
-                         st->act == RVW_ACT_ESCALATE;
+            bool moves =
+                st->act == RVW_ACT_DECIDE || st->act == RVW_ACT_SETTLE ||
+                st->act == RVW_ACT_ESCALATE || st->act == RVW_ACT_JUDGE;
             /* A move names where it may go and needs no reason; a refusal
              * or an ignored message says why and goes nowhere. */
             assert_true(moves ? st->next != 0 : st->next == 0);

@@ -8,7 +8,9 @@
  * (seq, hash, signed_at_us, key_id, signature) in an append-only table.
  * Rewriting any record under a checkpoint then needs the secret key; the
  * verifier needs only the public key (audit.verify-key-file, or the
- * service's own key).
+ * service's own key). Deleting checkpoints with the records after the last
+ * one kept needs no key: checkpoints kept outside the database (saved.h)
+ * show that, and the signer (signer.h) refuses to sign such a chain.
  *
  * What is signed is the text
  *   "mlps.audit.checkpoint.v1\nseq=S\nhash=H\nsigned_at_us=T\n"
@@ -18,6 +20,7 @@
  * int returns: 0 or a negative CMN_E* code. */
 #ifndef AUD_ANCHOR_H
 #define AUD_ANCHOR_H
+#include "aud/chain.h"
 #include "aud/verify.h"
 #include "cmn/err.h"
 
@@ -30,6 +33,19 @@
 #define AUD_KEY_ID_HEX_LEN 16  /* first 8 bytes of SHA-256(public key) */
 
 typedef struct aud_key aud_key_t;
+
+/* One checkpoint: a row of audit.checkpoints, or one kept outside the
+ * database (saved.h). */
+typedef struct {
+    int64_t seq; /* the record signed; 0: no checkpoint */
+    char hash[AUD_HASH_HEX_LEN + 1];
+    int64_t signed_at_us;
+    char key_id[AUD_KEY_ID_HEX_LEN + 1];
+    char signature[AUD_SIG_HEX_LEN + 1];
+    /* The record's event id. Not signed (the hash covers it): it finds
+     * the record again when seqs were shifted. */
+    char event_id[37];
+} aud_checkpoint_t;
 
 /* Loads an Ed25519 key from a PEM file: a private key (can sign and
  * verify) or a public one (verifies only). NULL with the reason, naming
@@ -51,12 +67,10 @@ int aud_checkpoint_sign(const aud_key_t *key, int64_t seq, const char *hash,
 int aud_checkpoint_check(const aud_key_t *key, int64_t seq, const char *hash,
                          int64_t at_us, const char *sig) CMN_MUST_CHECK;
 
-/* In its own transaction on conn (search_path reaching the audit schema):
- * when the chain's last record is past the last checkpoint, signs it and
- * stores the checkpoint. *seq gets the seq signed, or 0 when there was
- * nothing new. Safe with several replicas (one checkpoint per seq). */
-int aud_checkpoint_make(PGconn *conn, const aud_key_t *key,
-                        int64_t *seq) CMN_MUST_CHECK;
+/* Fills cp from row `row` of r, whose columns col..col+4 are seq, hash,
+ * signed_at_us, key_id and signature; cp->event_id gets "". */
+void aud_checkpoint_from_row(const PGresult *r, int row, int col,
+                             aud_checkpoint_t *cp);
 
 /* After aud_verify() succeeded on conn, in the same snapshot (the caller's
  * transaction): checks every checkpoint in seq order, with out->records
@@ -66,10 +80,12 @@ int aud_checkpoint_make(PGconn *conn, const aud_key_t *key,
  * then that the records past the last checkpoint were all recorded less
  * than grace_us before now_us (older ones should be under a checkpoint:
  * checkpoints were removed, or none are being made). The first failure
- * sets out->ok false with the reason; out->checkpoints and
- * out->anchored_seq count what verified. */
+ * sets out->ok false with the reason (the last one's begins "forged
+ * tail:"); out->checkpoints and out->anchored_seq count what verified, and
+ * *latest (if not NULL) gets the last checkpoint that verified (seq 0 when
+ * none did). */
 int aud_verify_checkpoints(PGconn *conn, const aud_key_t *key, int64_t now_us,
-                           int64_t grace_us,
-                           aud_verify_result_t *out) CMN_MUST_CHECK;
+                           int64_t grace_us, aud_verify_result_t *out,
+                           aud_checkpoint_t *latest) CMN_MUST_CHECK;
 
 #endif /* AUD_ANCHOR_H */

@@ -4,6 +4,7 @@
 #ifndef AUD_SERVICE_H
 #define AUD_SERVICE_H
 #include "aud/anchor.h"
+#include "aud/signer.h"
 #include "aud/verify.h"
 #include "cmn/api.h"
 #include "cmn/inbox.h"
@@ -24,6 +25,7 @@ extern const cmn_migration_t aud_migrations[];
 typedef struct {
     cmn_svc_conf_t base;
     char *sign_key_file, *verify_key_file;
+    char *sign_state_file; /* "": <sign_key_file>.state */
     long checkpoint_ms, grace_s;
 } aud_conf_t;
 
@@ -32,14 +34,36 @@ extern const cmn_cfg_opt_t aud_options[];
 /* The service's state: handlers get it as arg. */
 typedef struct {
     aud_conf_t conf;
-    aud_key_t *key; /* signs checkpoints and verifies them; NULL: none */
+    aud_key_t *key;       /* signs checkpoints and verifies them; NULL: none */
+    aud_signer_t *signer; /* with key */
 } aud_t;
 
-/* In one read-only snapshot on conn: the chain (aud_verify), then, with a
- * key, its signed checkpoints (records older than grace_s must be under
- * one). Returns 0 with res filled, or a CMN_E* code. */
-int aud_verify_all(PGconn *conn, const aud_key_t *key, long grace_s,
-                   aud_verify_result_t *res) CMN_MUST_CHECK;
+/* The signer's state file: audit.sign-state-file, or the signing key's
+ * path with ".state" added; "" without either. Returns buf. */
+const char *aud_conf_state_file(const aud_conf_t *conf, char *buf, size_t len);
+
+/* What aud_verify_all() checks besides the chain. Borrowed. */
+typedef struct {
+    const aud_key_t *key; /* the checkpoints' key; NULL: none checked */
+    long grace_s;         /* records older must be under a checkpoint */
+    /* A checkpoint a verifier saved earlier (--save-checkpoint); NULL or
+     * seq 0: none. Its signature is checked only with key. */
+    const aud_checkpoint_t *since;
+    /* The last checkpoint the signer signed (its state); NULL or seq 0:
+     * none. */
+    const aud_checkpoint_t *signed_last;
+} aud_verify_opts_t;
+
+/* In one read-only snapshot on conn, stopping at the first failure: the
+ * chain (aud_verify); since and signed_last (aud_verify_saved, "the saved
+ * checkpoint", "the last checkpoint this signer signed"); then, with a
+ * key, every signed checkpoint (aud_verify_checkpoints; records older than
+ * grace_s must be under one). Returns 0 with res filled and *latest (if
+ * not NULL) the newest checkpoint that verified (seq 0: none), or a CMN_E*
+ * code. */
+int aud_verify_all(PGconn *conn, const aud_verify_opts_t *opts,
+                   aud_verify_result_t *res,
+                   aud_checkpoint_t *latest) CMN_MUST_CHECK;
 
 /* cmn_inbox_apply_fn for mlps.v1.AuditEvent: checks the event
  * (aud_event_check) and appends it (aud_chain_append) in the inbox's
@@ -48,8 +72,11 @@ int aud_verify_all(PGconn *conn, const aud_key_t *key, long grace_s,
 int aud_apply_event(PGconn *conn, const cmn_env_msg_t *msg, void *arg,
                     char *why, size_t whylen);
 
-/* cmn_api_fn for mlps.v1.AuditVerifyRequest: runs aud_verify() and
- * answers an AuditVerifyReply (reason "event ID: check" when not ok). */
+/* cmn_api_fn for mlps.v1.AuditVerifyRequest: runs aud_verify_all() with
+ * the service's key and its signer's last checkpoint, and answers an
+ * AuditVerifyReply (reason "event ID: check" when not ok). While the
+ * signer refuses, the reply is not ok and says why ("the signer refuses:
+ * ..."), even when the chain has been put back. */
 int aud_api_verify(PGconn *conn, const cmn_env_msg_t *req, void *arg,
                    cmn_api_reply_t *out);
 
@@ -64,11 +91,17 @@ int aud_api_events(PGconn *conn, const cmn_env_msg_t *req, void *arg,
 int aud_service_main(int argc, char **argv);
 
 /* `mlps-audit verify --db.url=...`: argv[0] is "verify". Verifies the chain
- * once and prints one line on stdout:
+ * once (aud_verify_all; with the signer's state file when the options name
+ * one that exists) and prints one line on stdout:
  *   audit verify: ok records=N
+ *   audit verify: ok records=N checkpoints=C anchored_seq=A key=K
  *   audit verify: FAILED at seq=S (event ID): reason
- * Returns 0 (ok), 1 (failed) or 2 (could not verify: bad option, no
- * database; the reason goes to stderr). */
+ * --since-checkpoint=FILE checks against a checkpoint saved earlier (the
+ * ok line then ends " since_seq=S"); --save-checkpoint=FILE, when the
+ * chain verified, saves the newest checkpoint that did (saved.h) and says
+ * so on a second line. Both need a key. Returns 0 (ok), 1 (failed) or 2
+ * (could not verify: bad option, no database, nothing to save; the reason
+ * goes to stderr). */
 int aud_verify_main(int argc, char **argv);
 
 #endif /* AUD_SERVICE_H */

@@ -7,8 +7,11 @@
  * used, so a string in another script fails by name) or when the font is
  * not installed. The same certificate renders to the same bytes: the PDF's
  * dates are the issue date (00:00:00 China time), nothing else varies.
- * The payload is also the PDF's Keywords, so a verifier reads it from the
- * file without a camera (crt_pdf_payload()).
+ * The payload is also the PDF's Keywords, written as a literal ASCII
+ * string, so a verifier reads it from the file without a camera
+ * (crt_payload_find() of the domain library's crt/payload.h). Any thread
+ * may render: renders share one font map of the library's and take a lock,
+ * so one runs at a time in a process.
  * int returns: 0 or a negative CMN_E* code. */
 #ifndef CRT_PDF_H
 #define CRT_PDF_H
@@ -35,15 +38,10 @@ int crt_pdf_render(const crt_content_t *c, const char *payload,
                    const char *organ_name, uint8_t **pdf, size_t *len,
                    char *why, size_t whylen) CMN_MUST_CHECK;
 
-/* Finds the payload in a PDF's bytes (the first "MLPSC1;" and the payload
- * characters after it) and copies it into out. CMN_ENOENT when there is
- * none; CMN_EMSGSIZE when it does not fit in cap. Does not verify it. */
-int crt_pdf_payload(const uint8_t *pdf, size_t len, char *out,
-                    size_t cap) CMN_MUST_CHECK;
-
-/* Drops the font caches Pango, Cairo and fontconfig keep for the life of
- * the process, so that a leak checker at exit sees none. Only at the end,
- * when no thread renders and nothing else in the process uses them. */
+/* Drops the library's font map and the caches Pango, Cairo and
+ * fontconfig keep for the life of the process, so that a leak checker at
+ * exit sees none. Only at the end, when no thread renders any more and
+ * nothing else in the process uses them. */
 void crt_pdf_shutdown(void);
 
 #endif /* CRT_PDF_H */

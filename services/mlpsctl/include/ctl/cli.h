@@ -1,7 +1,8 @@
 /* cli.h - the mlpsctl command line: options, commands, exit codes.
  *
- *   mlpsctl [--intake=EP] [--review=EP] [--panel=EP] [--audit=EP]
- *           [--timeout-ms=N] [--config=FILE] COMMAND ARGS...
+ *   mlpsctl [--intake=EP] [--review=EP] [--panel=EP] [--audit=EP] [--cert=EP]
+ *           [--timeout-ms=N] [--registry=FILE --key-file=FILE] ...
+ *           [--config=FILE] COMMAND ARGS...
  *
  * Options come before the command; each can also be set as MLPS_<KEY> in
  * the environment or in the --config file (common/include/cmn/config.h).

@@ -35,6 +35,13 @@ int ctl_json_load_file(const char *path, json_t **out,
 int ctl_json_parse(const char *text, size_t len, const char *name, json_t **out,
                    cmn_problem_t *errs) CMN_MUST_CHECK;
 
+/* Converts json into a new message of any type md, by the same rules.
+ * On 0 the caller owns *out (protobuf_c_message_free_unpacked(*out,
+ * NULL)); otherwise *out is NULL. */
+int ctl_pb_from_json(const ProtobufCMessageDescriptor *md, json_t *json,
+                     ProtobufCMessage **out,
+                     cmn_problem_t *errs) CMN_MUST_CHECK;
+
 /* Converts a filing. Borrows json. On 0 the caller owns *out and must free
  * it with ctl_filing_free(); otherwise *out is NULL. */
 int ctl_filing_from_json(json_t *json, Mlps__V1__Filing **out,
@@ -52,5 +59,12 @@ int ctl_supplement_from_json(json_t *json, const char *tracking_id,
 
 /* Frees *req_p and sets it to NULL. Safe on NULL. */
 void ctl_supplement_free(Mlps__V1__SupplementRequest **req_p);
+
+/* The other way, for printing a reply: msg as a JSON object in the same
+ * format, every field given (a message not set is null, a repeated field
+ * an array, an enumeration its lower-case name, a 64-bit unsigned value
+ * past the JSON integers a string). Borrows msg. Caller owns the result
+ * (json_decref); NULL when out of memory. */
+json_t *ctl_json_from_pb(const ProtobufCMessage *msg);
 
 #endif /* CTL_JSON_H */

@@ -31,7 +31,8 @@ void ctl_print_problem(FILE *out, const Mlps__V1__Problem *problem);
 /* The reply's `problem` field when it has one and it is set, else NULL. */
 const Mlps__V1__Problem *ctl_reply_problem(const ProtobufCMessage *reply);
 
-/* "tracking_id: X", and "duplicate: yes" when it is one. */
+/* "tracking_id: X", "duplicate: yes" when it is one, and the unit's proof
+ * ("unit_secret: ...") when the filing was accepted now. */
 int ctl_print_submit(FILE *out, const Mlps__V1__SubmitFilingReply *reply);
 
 /* "ok: yes" and the detail; a refusal without a Problem goes to err as
@@ -58,5 +59,31 @@ int ctl_print_audit_verify(FILE *out, const Mlps__V1__AuditVerifyReply *reply);
  * events is "no audit events for case ..." on err and CTL_EXIT_REFUSED. */
 int ctl_print_audit_events(FILE *out, FILE *err, const char *case_id,
                            const Mlps__V1__AuditEventsReply *reply);
+
+/* One "queue: ID state= recommend= level= due= days_left= region=" line
+ * per case (missing= for B) and its reason, then "queue: N shown of M
+ * waiting". */
+int ctl_print_queue(FILE *out, const Mlps__V1__ReviewQueueReply *reply);
+
+/* The municipal office's month, one line per district:
+ *   report MONTH: district=CODE reported=yes|no on_time=yes|no filings=N
+ *   reconciled=yes|DIFFERENCES
+ * (on one line; DIFFERENCES are the district's differences joined with
+ * "; ", or "no" when it did not report or none are listed), then
+ *   report MONTH: districts=D reported=R on_time=T reporting_rate=R/D (P%)
+ *   on_time_rate=T/D (P%)
+ * (no percentages when D is 0). MONTH is the reply's, or month when the
+ * reply names none. */
+int ctl_print_report(FILE *out, const char *month,
+                     const Mlps__V1__ReportMonthReply *reply);
+
+/* One "duplicate: TRACKING_ID other=ID state=S unit=CODE system=NAME" line
+ * per pair (decided_by= once decided; values quoted when they hold a
+ * space), then "duplicates: N". */
+int ctl_print_duplicates(FILE *out, const Mlps__V1__DuplicatesReply *reply);
+
+/* Any reply as one JSON object on one line (ctl_json_from_pb()). Out of
+ * memory is "error: out of memory" on err and CTL_EXIT_USAGE. */
+int ctl_print_json(FILE *out, FILE *err, const ProtobufCMessage *reply);
 
 #endif /* CTL_PRINT_H */

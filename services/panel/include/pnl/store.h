@@ -23,7 +23,8 @@
 typedef struct {
     char tracking_id[PNL_TRACKING_MAX + 1];
     char unit_credit_code[PNL_CODE_MAX + 1];
-    pnl_state_t state; /* parsed once, at load */
+    char region_code[8]; /* the unit's: whose jurisdiction */
+    pnl_state_t state;   /* parsed once, at load */
     int proposed_level;
     dom_date_t referred_on;
     int round;           /* the latest round; 0 before the first */
@@ -47,6 +48,7 @@ int pnl_store_case_detail(pnl_case_row_t *k, const char *text) CMN_MUST_CHECK;
 typedef struct {
     const char *tracking_id, *unit_name, *unit_credit_code, *system_name;
     const char *reason;
+    const char *region_code; /* the unit's */
     int proposed_level, computed_level;
     dom_date_t referred_on;
 } pnl_referral_t;

@@ -19,7 +19,7 @@ typedef struct {
     bool has_supervisor;
     int proposed_level, computed_level, level;
     rvw_state_t state;
-    char outcome;
+    char outcome; /* the decided outcome; '\0' before the first decision */
     dom_material_t materials[DOM_MAT_COUNT];
     size_t nmaterials;
     dom_material_t missing[DOM_MAT_COUNT];
@@ -33,6 +33,16 @@ typedef struct {
     dom_date_t warned_on, breached_on; /* DOM_DATE_NEVER: not yet */
     unsigned char *grading;            /* packed Grading; PQfreemem() */
     size_t grading_len;
+    /* What review recommends the office decide ('\0' none), at which
+     * level, why, and for B what is missing. */
+    char recommendation;
+    int rec_level;
+    char rec_reason[400];
+    dom_material_t rec_missing[DOM_MAT_COUNT];
+    size_t nrec_missing;
+    char decided_by[160];        /* who decided last: "staff:li", "system" */
+    char region_code[8];         /* the unit's: whose jurisdiction it is in */
+    char unit_secret_sha256[65]; /* the unit's proof, hashed; "" none */
 } rvw_case_t;
 
 /* Loads tracking_id (FOR UPDATE when lock). *found = 0 if there is none.
@@ -43,6 +53,11 @@ int rvw_case_load(PGconn *c, const char *tracking_id, bool lock,
 
 /* Inserts a new case (every field, grading included). */
 int rvw_case_insert(PGconn *c, const rvw_case_t *k) CMN_MUST_CHECK;
+
+/* Writes back what a revised filing changes: the unit's and the system's
+ * names, the unit's code and region, the levels proposed and computed,
+ * the grading and the unit's proof (the rest goes with rvw_case_save). */
+int rvw_case_replace_filing(PGconn *c, const rvw_case_t *k) CMN_MUST_CHECK;
 
 /* Writes back the fields a decision changes. */
 int rvw_case_save(PGconn *c, const rvw_case_t *k) CMN_MUST_CHECK;

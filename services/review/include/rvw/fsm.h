@@ -7,15 +7,28 @@
  * of testing state strings, and check the state they reach against it.
  * The names are the ones review.cases stores (its CHECK lists the same).
  *
- *   (none) --FilingReceived--> accepted (A) | incomplete (B) | panel (C)
- *   incomplete --MaterialsSupplemented--> accepted | incomplete
- *   panel --PanelDecision--> accepted | incomplete | closed (level 1)
- *   panel --PanelEscalation--> escalated
- *   panel, escalated --UnitInsists--> accepted | incomplete
- *   escalated --PanelDecision--> accepted | incomplete | closed
+ * Review recommends; a person decides. Each message that moves a case
+ * brings a recommendation (A, B with what is missing, C with why), and the
+ * case waits for the office in "pending" unless review.auto decides for it
+ * at once (then it goes where the recommendation says):
  *
- * Anything else on an existing case is ignored (and audited as such); a
- * message about a case that does not exist is refused. */
+ *   (none) --FilingReceived--> pending | accepted | incomplete | panel
+ *   pending --a person decides--> accepted (A) | incomplete (B) | panel (C)
+ *   incomplete --MaterialsSupplemented--> pending | accepted | incomplete
+ *   panel --PanelDecision--> pending | accepted | incomplete | closed
+ *   panel --PanelEscalation--> escalated
+ *   panel, escalated --UnitInsists--> pending | accepted | incomplete
+ *   escalated --PanelDecision--> pending | accepted | incomplete | closed
+ *   escalated --a person decides--> accepted | incomplete
+ *   pending --FilingRevised--> pending | accepted | incomplete | panel
+ *
+ * ("closed": the level was settled at 1, which is not filed. A revision
+ * of the filing, a district's changed record, is reviewed afresh while
+ * the case waits for the office; once the office has decided, it is
+ * ignored: the unit supplements or files anew.) Anything else
+ * on an existing case is ignored (and audited as such); a message about a
+ * case that does not exist, or a decision on a case that waits for none,
+ * is refused. */
 #ifndef RVW_FSM_H
 #define RVW_FSM_H
 #include "cmn/err.h"
@@ -24,6 +37,7 @@
 
 typedef enum {
     RVW_ST_NONE = 0, /* no case yet */
+    RVW_ST_PENDING,  /* waiting for the office's decision */
     RVW_ST_ACCEPTED,
     RVW_ST_INCOMPLETE,
     RVW_ST_PANEL,
@@ -38,6 +52,8 @@ typedef enum {
     RVW_EV_INSIST,           /* UnitInsists */
     RVW_EV_PANEL_DECISION,   /* PanelDecision */
     RVW_EV_PANEL_ESCALATION, /* PanelEscalation */
+    RVW_EV_DECIDE,           /* ReviewDecideRequest: a person decides */
+    RVW_EV_REVISED,          /* FilingRevised: a district's changed record */
     RVW_EV_COUNT
 } rvw_event_t;
 
@@ -45,9 +61,10 @@ typedef enum {
     RVW_ACT_REFUSE = 0, /* the message is rejected for good */
     RVW_ACT_REPEAT,     /* seen before: nothing changes, nothing recorded */
     RVW_ACT_IGNORE,     /* audited as ignored; nothing changes */
-    RVW_ACT_DECIDE,     /* first review: A, B or C */
-    RVW_ACT_SETTLE,     /* the level is settled: A or B on materials */
+    RVW_ACT_DECIDE,     /* first review: recommend A, B or C */
+    RVW_ACT_SETTLE,     /* the level is settled: recommend A or B */
     RVW_ACT_ESCALATE,   /* no quorum: back with the office */
+    RVW_ACT_JUDGE,      /* a person's decision is applied */
 } rvw_act_t;
 
 typedef struct {

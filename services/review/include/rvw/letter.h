@@ -25,10 +25,15 @@ typedef struct {
     size_t nmissing;
     const char *panel_note; /* the panel's decision, when there was one */
     const char *liability;  /* the unit's statement when it insists */
+    const char *decided_by; /* who decided: "staff:li", "system" */
+    const char *reason;     /* the decider's reason, when given */
 } rvw_letter_t;
 
-/* Renders the letter. Caller owns the result and must free() it; NULL when
- * out of memory or outcome is not A, B or C. */
+/* Renders the letter. Text that came from outside (names, statements,
+ * reasons) is written with its control characters replaced by spaces
+ * (newlines kept only in multi-line statements), so the letter never
+ * carries a raw control byte. Caller owns the result and must free() it;
+ * NULL when out of memory or outcome is not A, B or C. */
 char *rvw_letter_render(const rvw_letter_t *l);
 
 #endif /* RVW_LETTER_H */
