@@ -3,7 +3,7 @@
 #
 # Installs what is missing (as root), builds if needed, and starts a
 # private PostgreSQL cluster with the municipal office (audit, review,
-# panel, intake) and the five district offices of deploy/region's
+# panel, intake, evaluation, cert) and the five district offices of deploy/region's
 # hierarchy, each with its own intake, audit, database and keys, every
 # socket CURVE with the region's key registry. Then it runs the month of
 # November 2026 (the clocks are pinned):
@@ -24,7 +24,12 @@
 #     (on the 28th), one is late (after midnight in China on the 30th), one
 #     never reports; the month's report and reconciliation;
 #
-# then prints the trust table (every socket, every forged message),
+# and, once the cases of 1. are accepted, their level evaluations (a unit
+# chooses its institution, the office assigns the others, verdicts, a
+# rectification, next due dates) and filing certificates (numbers,
+# signatures, the PDF's QR code scanned and verified offline, a
+# revocation); then prints the trust table (every socket, every forged
+# message),
 # verifies each office's audit chain, and stops everything it started.
 #
 # Environment: BUILD (build dir, default build), W (work dir, default
@@ -40,6 +45,10 @@ EX=$ROOT/deploy/examples
 . "$ROOT/deploy/lib/region.sh"
 # shellcheck source=lib/districts.sh
 . "$ROOT/deploy/lib/districts.sh"
+# shellcheck source=lib/demo-evaluation.sh
+. "$ROOT/deploy/lib/demo-evaluation.sh"
+# shellcheck source=lib/demo-cert.sh
+. "$ROOT/deploy/lib/demo-cert.sh"
 
 say() { printf '\n== %s\n' "$*"; }
 indent() { sed 's/^/   /'; }
@@ -74,7 +83,7 @@ say "starting PostgreSQL, the municipal office and five district offices in $W"
 region_start
 dist_start_all
 echo "municipal: intake $MLPS_INTAKE, review $MLPS_REVIEW, panel $MLPS_PANEL," \
-    "audit $MLPS_AUDIT"
+    "audit $MLPS_AUDIT, evaluation $MLPS_EVALUATION, cert $MLPS_CERT"
 for c in $DISTRICTS; do
     dist_ports "$c"
     echo "district $c: intake tcp://127.0.0.1:$D_INTAKE_API, audit" \
@@ -204,12 +213,14 @@ wait_state "$D" accepted incomplete
 report "$D"
 
 say "1.6 a level-4 filing (朝阳) and a level-5 filing (a unit of the municipal office's own region)"
+LEVEL45=()
 for f in filing-level4 filing-level5; do
     E=$(submit "$EX/$f.json")
     wait_state "$E" pending
     decide "$E" A
     wait_state "$E" accepted
     report "$E"
+    LEVEL45+=("$E")
 done
 
 say "1.7 refused: malformed, wrong fields, and a unit filing at the wrong office"
@@ -243,6 +254,17 @@ for id in "$B" "$C" "$D"; do
     echo "---- $id"
     unit "$id" letter "$id"
 done
+
+say "1.9 level evaluations: the accepted systems are evaluated"
+# A (level 2) chooses its institution; B (level 3) is assigned one, is
+# found poor, rectifies and passes; C, E4 and E5 (levels 3, 4, 5) are
+# assigned and reported fair, good and excellent.
+demo_evaluation "$A" "$B" "$C" "${LEVEL45[@]}" | indent
+
+say "1.10 filing certificates: numbered, signed, printed with a QR code"
+# Level 2 (A, and D at the level its unit kept) at once; levels 3 to 5 once
+# their evaluation is in.
+demo_cert --wait=90 "$A" "$D" "$B" "$C" "${LEVEL45[@]}" | indent
 
 say "2. the month's electronic data: each district imports its units' filings"
 import() { # DISTRICT FILE [OPTIONS...]: the summary, indented
