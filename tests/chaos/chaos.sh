@@ -32,12 +32,17 @@ KILLS_MIN=${CHAOS_KILLS:-24}
 . "$ROOT/deploy/lib/districts.sh"
 # shellcheck source=../support/lib.sh
 . "$ROOT/tests/support/lib.sh"
-T_NAME="chaos"
+T_NAME="chaos_workflow"
 t_workdir chaos
 stop_all() {
-    [ -n "${CHAOS_PID:-}" ] && kill -TERM "$CHAOS_PID" 2>/dev/null &&
-        wait "$CHAOS_PID" 2>/dev/null
+    touch "$W/chaos.abort"
+    [ -z "${CHAOS_PID:-}" ] || mlps_wait 120 test -f "$W/chaos.done" || true
     region_stop
+    touch "$W/chaos.end"
+    if [ -n "${CHAOS_PID:-}" ]; then
+        wait "$CHAOS_PID" 2>/dev/null || true
+    fi
+    CHAOS_PID=
 }
 trap 'stop_all; [ "${ok:-0}" = 1 ] && rm -rf "$W"' EXIT
 trap 'exit 143' TERM INT
@@ -101,20 +106,24 @@ revive() {
 
 # --- the chaos: a background loop of SIGKILLs and database crashes ---------
 
-# Rounds over every service in a random order, a random pause (0.2 to 2 s)
-# before each kill; the database is stopped with -m immediate twice (after
-# the first and the second third of the kills) and started again. It ends
-# once $W/chaos.stop exists and it has done KILLS_MIN kills and two
-# database restarts; $W/chaos.count holds "KILLS DB_RESTARTS".
+# Rounds over every service in a random order, a random pause (0 to 2 s)
+# before each kill, 0 to 0.7 s before the restart; the database is stopped
+# with -m immediate twice (after the first and the second third of the
+# kills) and started again, and whatever exited meanwhile is started. It
+# ends once $W/chaos.stop exists and it has done KILLS_MIN kills and two
+# database restarts (at once on $W/chaos.abort: the test stops);
+# $W/chaos.count holds "KILLS DB_RESTARTS", $W/chaos.done says it is over.
 chaos_loop() {
     local kills=0 dbr=0 s pid order i
     echo "0 0" >"$W/chaos.count"
     while :; do
         [ -f "$W/chaos.stop" ] && [ "$kills" -ge "$KILLS_MIN" ] &&
             [ "$dbr" -ge 2 ] && break
+        [ -f "$W/chaos.abort" ] && break
         mapfile -t order < <(printf '%s\n' "${SERVICES[@]}" | shuf --random-source=<(yes "$RANDOM"))
         for s in "${order[@]}"; do
-            sleep "$((RANDOM % 18 / 10 + 0)).$((RANDOM % 10))"
+            [ -f "$W/chaos.abort" ] && break
+            sleep "$((RANDOM % 2)).$((RANDOM % 10))"
             if [ "$dbr" -lt 2 ] &&
                 [ "$kills" -ge $(((dbr + 1) * KILLS_MIN / 3)) ]; then
                 echo "chaos: $(date +%T.%N | cut -c1-12) PostgreSQL stop -m immediate"
@@ -124,6 +133,7 @@ chaos_loop() {
                 dbr=$((dbr + 1))
                 sleep 1
                 for i in $(revive); do echo "chaos: $i had exited; started again"; done
+                disown -a
             fi
             pid=$(pid_of "$s")
             if [ "$pid" != 0 ] && ! mlps_exited "$pid"; then
@@ -134,10 +144,15 @@ chaos_loop() {
             fi
             sleep "0.$((RANDOM % 8))"
             start_svc "$s"
+            disown -a # killed later without a word from the shell
             echo "$kills $dbr" >"$W/chaos.count"
         done
     done
     echo "$kills $dbr" >"$W/chaos.count"
+    touch "$W/chaos.done"
+    # The services this loop started are its children: it stays, to reap
+    # them when they are stopped, until the test is over ($W/chaos.end).
+    while [ ! -f "$W/chaos.end" ]; do sleep 0.1; done
 }
 
 # --- the filings -----------------------------------------------------------
@@ -149,25 +164,36 @@ make_filings() { # DISTRICT N SEED
         "$W/classes-$1.tsv" --b="${CHAOS_B:-10}" --c="${CHAOS_C:-5}" \
         --seed="$3" || t_die "mutate.py failed"
 }
-# import_all DISTRICT: imports the district's file until every record is
-# in (a repeat imports what is missing and ignores the rest), at most 150 s.
-import_all() {
-    local d=$1 out rc tries=0 deadline=$((SECONDS + 150))
+# import_one DISTRICT FILE: imports FILE at the district until every record
+# is in (a repeat imports what is missing and ignores the rest: the intake
+# may be killed in the middle), at most 120 s.
+import_one() {
+    local d=$1 f=$2 out rc tries=0 deadline=$((SECONDS + 120))
     while [ $SECONDS -lt $deadline ]; do
         tries=$((tries + 1))
         rc=0
-        out=$(dist_ctl "$d" "${CTL[@]}" batch import "$W/f-$d.ndjson" \
-            --secrets="$W/secrets-$d-$tries" 2>>"$W/import-$d.err") || rc=$?
+        out=$(dist_ctl "$d" "${CTL[@]}" batch import "$f" \
+            --secrets="$f.secrets-$tries" 2>>"$W/import-$d.err") || rc=$?
         echo "$out" >>"$W/import-$d.out"
-        if [ $rc = 0 ]; then
-            echo "   district $d: import done after $tries attempt(s)"
-            return 0
-        fi
+        [ $rc = 0 ] && { echo "$tries" >>"$W/import-$d.tries"; return 0; }
         [ $rc = 1 ] && t_die "district $d: records rejected: $(grep conflict <<<"$out" | head -3)"
         sleep 0.5
     done
-    t_die "district $d: the import did not complete in 150 s"
+    t_die "district $d: the import of $f did not complete in 120 s"
 }
+# import_all DISTRICT: the district's filings in CHUNKS files, one after
+# the other with a pause, so the kills fall during the imports too.
+import_all() {
+    local d=$1 f
+    split -n "l/$CHUNKS" -d "$W/f-$d.ndjson" "$W/chunk-$d-"
+    for f in "$W/chunk-$d-"*; do
+        mv "$f" "$f.ndjson"
+        import_one "$d" "$f.ndjson"
+        sleep "$((RANDOM % 2)).$((RANDOM % 10))"
+    done
+    echo "   district $d: $CHUNKS imports, $(awk '{ n += $1 } END { print n }' "$W/import-$d.tries") attempts"
+}
+CHUNKS=${CHAOS_CHUNKS:-12}
 
 # The state of the run, in SQL (the municipal database).
 accepted() { mlps_sql "SELECT count(*) FROM review.cases WHERE state = 'accepted'"; }
@@ -219,15 +245,21 @@ make_filings 110108 "$half" chaos-a
 make_filings 110105 $((N - half)) chaos-b
 region_start || t_die "the municipal office did not start"
 dist_start_all || t_die "a district did not start"
+disown -a # the services are the chaos loop's to kill (and this shell's to stop)
 echo "   up in $((SECONDS - t0)) s; $N filings to import"
 if [ "${CHAOS:-1}" = 1 ]; then
-    chaos_loop >"$W/chaos.out" 2>&1 &
+    chaos_loop >"$W/chaos.log" 2>&1 &
     CHAOS_PID=$!
 fi
 import_all 110108 &
 imp1=$!
 import_all 110105 &
 imp2=$!
+# Meanwhile the units and the experts do their part.
+while ! mlps_exited "$imp1" || ! mlps_exited "$imp2"; do
+    work_pass
+    sleep 0.5
+done
 wait "$imp1" || t_die "the import at 110108 failed"
 wait "$imp2" || t_die "the import at 110105 failed"
 echo "   imported in $((SECONDS - t0)) s"
@@ -238,17 +270,17 @@ while [ "$(accepted 2>/dev/null || echo 0)" != "$N" ]; do
     sleep 0.5
 done
 touch "$W/chaos.stop"
-if [ -n "${CHAOS_PID:-}" ]; then
-    wait "$CHAOS_PID" || true
-    CHAOS_PID=
-fi
+[ -z "${CHAOS_PID:-}" ] || mlps_wait 120 test -f "$W/chaos.done" ||
+    t_die "the chaos loop did not end"
 KILLS=0 DBR=0
 [ -f "$W/chaos.count" ] && read -r KILLS DBR <"$W/chaos.count"
-cat "$W/chaos.out" 2>/dev/null | sed 's/^/   /' || true
+sed 's/^/   /' "$W/chaos.log" 2>/dev/null || true
+echo "   services that had exited after a database restart: $(grep -c 'had exited' "$W/chaos.log" 2>/dev/null || true)"
 # Whatever is down after the last kill is up again; then the rest of the
 # work, and the drain.
 sleep 1
 for s in $(revive); do echo "   $s was down at the end; started again"; done
+disown -a
 region_wait_up || t_die "the municipal office is not up after the chaos"
 for c in $DISTRICTS; do dist_wait_up "$c" || t_die "district $c is not up"; done
 while [ "$(accepted)" != "$N" ] && [ $SECONDS -lt $((deadline + 60)) ]; do
@@ -393,7 +425,6 @@ t_expect "doubled" "$doubled" 0
 t_expect "final once" "$final_once" "$N"
 echo "   took $((SECONDS - t0)) s"
 stop_all
-CHAOS_PID=
 t_true "no sanitizer report" mlps_sanitizer_clean
 echo "chaos: filings=$filings final_once=$final_once lost=$lost doubled=$doubled kills=$KILLS db_restarts=$DBR audit=$audit"
 t_done
