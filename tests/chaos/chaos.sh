@@ -370,7 +370,31 @@ t_expect "cases with an audit event twice or unexpected" "$extra" 0
         AND e.action = g.action WHERE g.n > coalesce(e.n, 0)
     GROUP BY 1, 2, 3, 4 LIMIT 20" >&2
 # The districts' audits: each filing received once there, nothing twice.
+ddoubled=0 # what the districts hold twice
+t_expect "audit event ids twice" "$(mlps_sql "SELECT count(*) - count(DISTINCT event_id) FROM audit.chain")" 0
 for c in $DISTRICTS; do
+    echo "   district $c audit events: $(dist_sql "$c" "SELECT string_agg(service || ':' || action || '=' || n, ' ' ORDER BY 1) FROM (
+        SELECT service, action, count(*) n FROM audit.chain GROUP BY 1, 2) q")"
+    t_expect "district $c: filings received once each in its audit" \
+        "$(dist_sql "$c" "SELECT count(*) FROM intake.filings f WHERE (SELECT count(*)
+            FROM audit.chain a WHERE a.case_id = f.tracking_id
+            AND a.action = 'filing.received') <> 1")" 0
+    nb=$(dist_sql "$c" "SELECT count(*) FROM intake.batches")
+    mb=$(mlps_sql "SELECT count(*) FROM intake.batches WHERE district = '$c'")
+    t_expect "district $c: every batch arrived once" "$mb" "$nb"
+    read -r sent rcpt supp <<<"$(dist_sql "$c" "SELECT count(*) FILTER (WHERE action = 'batch.sent'),
+        count(*) FILTER (WHERE action = 'batch.receipt'),
+        count(*) FILTER (WHERE action = 'materials.supplemented') FROM audit.chain" | tr '|' ' ')"
+    t_expect "district $c: batches sent and receipted, audited once each" \
+        "$sent $rcpt" "$nb $nb"
+    b=$(mlps_sql "SELECT count(*) FROM chaos.cases WHERE class = 'B' AND tracking_id LIKE '$c-%'")
+    t_expect "district $c: each B case supplemented once in its audit" "$supp" "$b"
+    twice=$(dist_sql "$c" "SELECT count(*) FROM (
+        SELECT case_id, service, action, outcome FROM audit.chain
+        GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) q")
+    for x in $((mb - nb)) $((sent - nb)) $((rcpt - nb)) $((supp - b)) "$twice"; do
+        if [ "$x" -gt 0 ]; then ddoubled=$((ddoubled + x)); fi
+    done
     t_expect "district $c: audit events twice" "$(dist_sql "$c" "SELECT count(*) FROM (
         SELECT case_id, service, action, outcome FROM audit.chain
         GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) q")" 0
@@ -395,7 +419,7 @@ doubled=$(mlps_sql "SELECT
         GROUP BY 1, 2 HAVING count(*) > 1) q)
   + (SELECT count(*) FROM (SELECT tracking_id FROM panel.opinions
         GROUP BY 1 HAVING count(*) > 2) q)
-  + $extra")
+  + $extra + $ddoubled")
 t_expect "letters per class" "$(mlps_sql "SELECT string_agg(class || ':' || n, ' ' ORDER BY class) FROM (
     SELECT c.class, count(*) n FROM chaos.cases c JOIN review.letters l USING (tracking_id)
     GROUP BY 1) q")" \
