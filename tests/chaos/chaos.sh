@@ -224,13 +224,13 @@ due() { [ $((SECONDS - ${TRIED[$1]:-0})) -ge "${2:-8}" ]; }
 work_pass() {
     local id e
     while read -r id; do
-        [ -n "$id" ] && due "$id" || continue
+        if [ -z "$id" ] || ! due "$id"; then continue; fi
         TRIED[$id]=$SECONDS
         dist_ctl "${id%%-*}" "${CTL[@]}" supplement "$id" "$HERE/supplement.json" \
             >>"$W/supplement.out" 2>&1 || true
     done < <(incomplete 2>/dev/null || true)
     while IFS='|' read -r id e; do
-        [ -n "$id" ] && due "$id:$e" 5 || continue
+        if [ -z "$id" ] || ! due "$id:$e" 5; then continue; fi
         TRIED[$id:$e]=$SECONDS
         region_expert_ctl "$e" "${CTL[@]}" panel opinion "$id" "$e" adjust 3 \
             "社会秩序受到严重损害，应定为第三级" >>"$W/opinion.out" 2>&1 || true
@@ -354,7 +354,7 @@ short=$(mlps_sql "SELECT count(DISTINCT c.tracking_id) FROM chaos.cases c
     LEFT JOIN chaos.got g ON g.case_id = c.tracking_id AND g.service = e.service
         AND g.action = e.action
     WHERE coalesce(g.n, 0) < e.n")
-extra=$(mlps_sql "SELECT count(DISTINCT c.tracking_id) FROM chaos.cases c
+beyond=$(mlps_sql "SELECT count(DISTINCT c.tracking_id) FROM chaos.cases c
     JOIN chaos.got g ON g.case_id = c.tracking_id
     LEFT JOIN chaos.expect e ON e.class = c.class AND e.service = g.service
         AND e.action = g.action
@@ -363,8 +363,8 @@ echo "   municipal audit events per class: $(mlps_sql "SELECT string_agg(class |
     SELECT c.class, g.action, sum(g.n) n FROM chaos.cases c
     JOIN chaos.got g ON g.case_id = c.tracking_id GROUP BY 1, 2) q")"
 t_expect "cases with an audit event missing" "$short" 0
-t_expect "cases with an audit event twice or unexpected" "$extra" 0
-[ "$extra" = 0 ] || mlps_sql "SELECT c.class, g.service, g.action, g.n, count(*)
+t_expect "cases with an audit event twice or unexpected" "$beyond" 0
+[ "$beyond" = 0 ] || mlps_sql "SELECT c.class, g.service, g.action, g.n, count(*)
     FROM chaos.cases c JOIN chaos.got g ON g.case_id = c.tracking_id
     LEFT JOIN chaos.expect e ON e.class = c.class AND e.service = g.service
         AND e.action = g.action WHERE g.n > coalesce(e.n, 0)
@@ -419,7 +419,7 @@ doubled=$(mlps_sql "SELECT
         GROUP BY 1, 2 HAVING count(*) > 1) q)
   + (SELECT count(*) FROM (SELECT tracking_id FROM panel.opinions
         GROUP BY 1 HAVING count(*) > 2) q)
-  + $extra + $ddoubled")
+  + $beyond + $ddoubled")
 t_expect "letters per class" "$(mlps_sql "SELECT string_agg(class || ':' || n, ' ' ORDER BY class) FROM (
     SELECT c.class, count(*) n FROM chaos.cases c JOIN review.letters l USING (tracking_id)
     GROUP BY 1) q")" \
