@@ -107,7 +107,8 @@ revive() {
 # --- the chaos: a background loop of SIGKILLs and database crashes ---------
 
 # Rounds over every service in a random order, a random pause (0 to 2 s)
-# before each kill, 0 to 0.7 s before the restart; the database is stopped
+# before each kill, 0 to 0.7 s before the restart, and one time in four a
+# second kill 0 to 0.3 s into the start-up; the database is stopped
 # with -m immediate twice (after the first and the second third of the
 # kills) and started again, and whatever exited meanwhile is started. It
 # ends once $W/chaos.stop exists and it has done KILLS_MIN kills and two
@@ -145,6 +146,16 @@ chaos_loop() {
             sleep "0.$((RANDOM % 8))"
             start_svc "$s"
             disown -a # killed later without a word from the shell
+            if [ $((RANDOM % 4)) = 0 ]; then # again, while it starts up
+                sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
+                pid=$(pid_of "$s")
+                kill -KILL "$pid" 2>/dev/null || true
+                mlps_wait 10 mlps_exited "$pid" || true
+                kills=$((kills + 1))
+                echo "chaos: $(date +%T.%N | cut -c1-12) SIGKILL $s (kill $kills, starting up)"
+                start_svc "$s"
+                disown -a
+            fi
             echo "$kills $dbr" >"$W/chaos.count"
         done
     done
