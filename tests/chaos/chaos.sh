@@ -59,7 +59,7 @@ CTL=(--timeout-ms=3000)
 
 # --- the services, each restartable on its own -----------------------------
 
-SERVICES=(intake review panel audit)
+SERVICES=(intake review panel audit evaluation cert)
 for c in $DISTRICTS; do SERVICES+=("intake-$c" "audit-$c"); done
 
 # start_svc NAME: starts one service as region_start / dist_start do.
@@ -88,6 +88,15 @@ start_svc() {
             --api="$h:$P_INTAKE_API" --listen="$h:$P_INTAKE_IN" \
             --peers="review=$h:$P_REVIEW_IN;$audit;$INTAKE_PEERS" \
             $(region_curve intake) ;;
+    evaluation)
+        region_start_one evaluation "$BIN/services/evaluation/mlps-evaluation" \
+            --listen="$h:$P_EVAL_IN" --api="$h:$P_EVAL_API" \
+            --peers="cert=$h:$P_CERT_IN;$audit" \
+            $(region_curve evaluation) ${EVAL_OPTS:-} ;;
+    cert)
+        region_start_one cert "$BIN/services/cert/mlps-cert" \
+            --listen="$h:$P_CERT_IN" --api="$h:$P_CERT_API" --peers="$audit" \
+            $(region_cert_sign) $(region_curve cert) ${CERT_OPTS:-} ;;
     intake-*) dist_start_intake "${1#intake-}" ;;
     audit-*) dist_start_audit "${1#audit-}" ;;
     *) t_die "start_svc: unknown service $1" ;;
@@ -315,6 +324,9 @@ drained() {
         [ "$(dist_sql "$c" "SELECT count(*) FROM intake.filings
             WHERE state NOT IN ('accepted')")" = 0 ] || return 1
     done
+    # every accepted level-2 case has its certificate, none is half issued
+    mlps_true "SELECT NOT EXISTS (SELECT 1 FROM cert.cases
+        WHERE state = 'issuing' OR (level = 2 AND state <> 'issued'))" || return 1
     mlps_true "SELECT $(mlps_drained_sql intake review panel evaluation cert)"
 }
 mlps_wait 90 drained || echo "   not drained after 90 s" >&2
@@ -347,8 +359,8 @@ done
 t_expect "filings at the districts" "$filings" "$N"
 
 # The municipal audit: per class, the events each case must have, once.
-# (The evaluation's and the certificate service's events after A are
-# theirs to count: tests/evaluation, tests/cert.)
+# (The evaluation's and the certificate service's are counted below, with
+# their tables.)
 EXPECT="A|intake|filing.received|1
 A|review|case.decided|1
 B|intake|filing.received|1
@@ -446,6 +458,37 @@ t_expect "letters per class" "$(mlps_sql "SELECT string_agg(class || ':' || n, '
     "$(mlps_sql "SELECT string_agg(class || ':' || n, ' ' ORDER BY class) FROM (
     SELECT class, count(*) * CASE class WHEN 'A' THEN 1 ELSE 2 END n FROM chaos.class
     GROUP BY 1) q")"
+
+# After acceptance: the certificate service holds every accepted case
+# once; a level-2 case has one number and one certificate, issued once in
+# the audit; a level 3 or higher one waits for its evaluation (no number)
+# and the evaluation service has every accepted system, once (level 2
+# for its unit to choose an institution, the rest to be assigned one).
+read -r c_cases c_missing c_l2 c_twice c_early <<<"$(mlps_sql "SELECT
+    (SELECT count(*) FROM cert.cases),
+    (SELECT count(*) FROM review.cases r WHERE r.state = 'accepted' AND (
+        NOT EXISTS (SELECT 1 FROM cert.cases c WHERE c.tracking_id = r.tracking_id)
+        OR (r.level = 2 AND NOT EXISTS (SELECT 1 FROM cert.certificates k
+            WHERE k.tracking_id = r.tracking_id)))),
+    (SELECT count(*) FROM cert.cases WHERE level = 2 AND state = 'issued'),
+    (SELECT count(*) FROM (SELECT tracking_id FROM cert.numbers GROUP BY 1
+        HAVING count(*) > 1) q)
+  + (SELECT count(*) FROM (SELECT tracking_id FROM cert.certificates GROUP BY 1
+        HAVING count(*) > 1) q)
+  + (SELECT count(*) FROM (SELECT case_id FROM audit.chain
+        WHERE action = 'certificate.issued' GROUP BY 1 HAVING count(*) > 1) q),
+    (SELECT count(*) FROM cert.numbers n JOIN cert.cases c USING (tracking_id)
+        WHERE c.level > 2)" | tr '|' ' ')"
+read -r e_systems e_want <<<"$(mlps_sql "SELECT (SELECT count(*) FROM evaluation.systems),
+    (SELECT count(*) FROM review.cases WHERE state = 'accepted')" | tr '|' ' ')"
+echo "   certificates: cases=$c_cases level2_issued=$c_l2 missing=$c_missing twice=$c_twice; evaluation: systems=$e_systems of $e_want"
+t_expect "the certificate service holds every accepted case" "$c_cases" "$N"
+t_expect "every accepted case at cert, each level 2 with its certificate" "$c_missing" 0
+t_expect "no number, certificate or issue event twice" "$c_twice" 0
+t_expect "no number for a level 3+ case before its evaluation" "$c_early" 0
+t_expect "the evaluation service holds each accepted system once" "$e_systems" "$e_want"
+lost=$((lost + c_missing))
+doubled=$((doubled + c_twice + c_early))
 
 # The chains: the municipal office's with the reviewer's key, each
 # district's with its clerk's.
