@@ -317,7 +317,8 @@ test_bump_counts_versions(void **state)
 {
     (void) state;
     PGconn *c = s_connect("mlps_admin");
-    assert_string_equal(s_try(c, "DROP TABLE IF EXISTS public.bump_t"), "00000");
+    assert_string_equal(s_try(c, "DROP TABLE IF EXISTS public.bump_t"),
+                        "00000");
     assert_string_equal(s_try(c, "CREATE TABLE public.bump_t (k text PRIMARY "
                                  "KEY, v bigint NOT NULL DEFAULT 0)"),
                         "00000");

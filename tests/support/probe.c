@@ -27,8 +27,8 @@
 #include "cmn/problem.h"
 #include "ctl/json.h"
 #include "mlps/v1/api.pb-c.h"
-#include "mlps/v1/evaluation.pb-c.h"
 #include "mlps/v1/cert.pb-c.h"
+#include "mlps/v1/evaluation.pb-c.h"
 #include "mlps/v1/workflow.pb-c.h"
 
 #include <stdio.h>

@@ -146,9 +146,9 @@ s_call(s_ctx_t *c, s_service_t service, const ProtobufCMessage *req,
     char why[512] = "";
     char server[CMN_CURVE_KEYLEN + 1], secret[CMN_CURVE_KEYLEN + 1],
         public_key[CMN_CURVE_KEYLEN + 1];
-    const char *endpoints[] = {c->opts.intake, c->opts.review, c->opts.panel,
-                               c->opts.audit, c->opts.evaluation,
-                               c->opts.cert};
+    const char *endpoints[] = {c->opts.intake,     c->opts.review,
+                               c->opts.panel,      c->opts.audit,
+                               c->opts.evaluation, c->opts.cert};
     cmn_api_curve_t keys;
     *reply = NULL;
     int curve = s_curve_keys(c, service, &keys, server, secret, public_key);

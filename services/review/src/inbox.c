@@ -61,8 +61,7 @@ static bool
 s_district_of(const rvw_t *self, const char *sender, const char *named)
 {
     const dom_hierarchy_t *h = cmn_svc_hierarchy(self->svc);
-    const dom_office_t *d =
-        h && named ? dom_hierarchy_office(h, named) : NULL;
+    const dom_office_t *d = h && named ? dom_hierarchy_office(h, named) : NULL;
     return d != NULL && strcmp(d->parent, sender) == 0;
 }
 
