@@ -167,9 +167,10 @@ cmn_svc_every(cmn_svc_t *svc, uint64_t first_ms, uint64_t every_ms,
     e->svc = svc;
     e->work = work;
     e->arg = arg;
-    uv_timer_init(&svc->loop, &e->timer);
+    (void) uv_timer_init(&svc->loop, &e->timer); /* always 0 */
     e->timer.data = e;
-    uv_timer_start(&e->timer, s_on_every, first_ms, every_ms);
+    /* Fails only on a closing handle; this one was just opened. */
+    (void) uv_timer_start(&e->timer, s_on_every, first_ms, every_ms);
     return 0;
 }
 
@@ -424,6 +425,15 @@ s_close_every(cmn_svc_t *svc)
             uv_close((uv_handle_t *) &svc->every[i].timer, NULL);
 }
 
+/* Closes h unless it is closing or was never opened: svc was zeroed, and
+ * a handle's loop is set only by an init that succeeded. */
+static void
+s_close_open(uv_handle_t *h)
+{
+    if (h->loop != NULL && !uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
 static void
 s_teardown(cmn_svc_t *svc)
 {
@@ -441,12 +451,9 @@ s_teardown(cmn_svc_t *svc)
     cmn_registry_destroy(&svc->registry);
     dom_hierarchy_destroy(&svc->hierarchy);
     memset(svc->secret, 0, sizeof svc->secret);
-    if (!uv_is_closing((uv_handle_t *) &svc->stop_timer))
-        uv_close((uv_handle_t *) &svc->stop_timer, NULL);
-    if (!uv_is_closing((uv_handle_t *) &svc->sigterm))
-        uv_close((uv_handle_t *) &svc->sigterm, NULL);
-    if (!uv_is_closing((uv_handle_t *) &svc->sigint))
-        uv_close((uv_handle_t *) &svc->sigint, NULL);
+    s_close_open((uv_handle_t *) &svc->stop_timer);
+    s_close_open((uv_handle_t *) &svc->sigterm);
+    s_close_open((uv_handle_t *) &svc->sigint);
 }
 
 static void
@@ -507,7 +514,9 @@ cmn_svc_stop(cmn_svc_t *svc)
     for (int i = 0; i < svc->nout; i++)
         cmn_outbox_stop(svc->out[i]);
     svc->stop_deadline = uv_now(&svc->loop) + S_STOP_GRACE_MS;
-    uv_timer_start(&svc->stop_timer, s_on_stop_timer, 0, 10);
+    /* Fails only on a closing handle: the stop timer closes in teardown,
+     * after which svc->stopping has kept us from here. */
+    (void) uv_timer_start(&svc->stop_timer, s_on_stop_timer, 0, 10);
 }
 
 static void
@@ -575,6 +584,26 @@ s_start_curve(cmn_svc_t *svc)
     svc->curve = true;
     cmn_log_info("CURVE public key %s", svc->public_key);
     return 0;
+}
+
+/* The signal handlers and the stop timer; 0 or CMN_ECONFIG (logged).
+ * Whatever was opened is closed by s_teardown. */
+static int
+s_start_loop(cmn_svc_t *svc)
+{
+    (void) uv_timer_init(&svc->loop, &svc->stop_timer); /* always 0 */
+    svc->sigterm.data = svc->sigint.data = svc->stop_timer.data = svc;
+    int uerr = uv_signal_init(&svc->loop, &svc->sigterm);
+    if (uerr == 0)
+        uerr = uv_signal_init(&svc->loop, &svc->sigint);
+    if (uerr == 0)
+        uerr = uv_signal_start(&svc->sigterm, s_on_signal, SIGTERM);
+    if (uerr == 0)
+        uerr = uv_signal_start(&svc->sigint, s_on_signal, SIGINT);
+    if (uerr == 0)
+        return 0;
+    cmn_log_error("could not handle SIGTERM and SIGINT: %s", uv_strerror(uerr));
+    return CMN_ECONFIG;
 }
 
 static int
@@ -675,15 +704,19 @@ cmn_svc_main(const cmn_svc_def_t *def, const cmn_cfg_opt_t *opts, void *conf,
     svc->conf = base;
     cmn_audit_origin(def->name, base->office);
     svc->arg = arg != NULL ? arg : svc;
-    uv_loop_init(&svc->loop);
-    svc->zctx = zmq_ctx_new();
-    uv_signal_init(&svc->loop, &svc->sigterm);
-    uv_signal_init(&svc->loop, &svc->sigint);
-    uv_timer_init(&svc->loop, &svc->stop_timer);
-    svc->sigterm.data = svc->sigint.data = svc->stop_timer.data = svc;
-    uv_signal_start(&svc->sigterm, s_on_signal, SIGTERM);
-    uv_signal_start(&svc->sigint, s_on_signal, SIGINT);
-    rc = s_start(svc);
+    int uerr = uv_loop_init(&svc->loop);
+    if (uerr != 0 || (svc->zctx = zmq_ctx_new()) == NULL) {
+        cmn_log_error("could not make the event loop: %s",
+                      uerr != 0 ? uv_strerror(uerr)
+                                : zmq_strerror(zmq_errno()));
+        if (uerr == 0)
+            (void) uv_loop_close(&svc->loop); /* nothing open on it yet */
+        cmn_cfg_release(opts, conf);
+        return 1;
+    }
+    rc = s_start_loop(svc);
+    if (rc == 0)
+        rc = s_start(svc);
     if (rc != 0) {
         cmn_log_error("could not start: %s", cmn_strerror(rc));
         svc->stopping = true;
@@ -694,7 +727,9 @@ cmn_svc_main(const cmn_svc_def_t *def, const cmn_cfg_opt_t *opts, void *conf,
         cmn_log_info("started");
     }
     uv_run(&svc->loop, UV_RUN_DEFAULT);
-    uv_loop_close(&svc->loop);
+    if ((uerr = uv_loop_close(&svc->loop)) != 0)
+        cmn_log_warn("event loop closed with handles open: %s",
+                     uv_strerror(uerr));
     zmq_ctx_term(svc->zctx);
     cmn_cfg_release(opts, conf);
     return rc == 0 ? 0 : 1;

@@ -296,12 +296,14 @@ s_send(const s_opts_t *o, bool inbox, const char *ep, const uint8_t *frame,
     void *ctx = zmq_ctx_new();
     void *zs = zmq_socket(ctx, inbox ? ZMQ_DEALER : ZMQ_REQ);
     int zero = 0, rc = 1;
-    zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt(zs, ZMQ_RCVTIMEO, &o->timeout_ms, sizeof o->timeout_ms);
-    zmq_setsockopt(zs, ZMQ_SNDTIMEO, &o->timeout_ms, sizeof o->timeout_ms);
     zmq_msg_t m;
-    zmq_msg_init(&m);
-    if (s_curve(zs, o) != 0 || zmq_connect(zs, ep) != 0) {
+    (void) zmq_msg_init(&m); /* always 0 (zmq_msg_init(3)) */
+    if (zs == NULL || zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(zs, ZMQ_RCVTIMEO, &o->timeout_ms,
+                       sizeof o->timeout_ms) != 0 ||
+        zmq_setsockopt(zs, ZMQ_SNDTIMEO, &o->timeout_ms,
+                       sizeof o->timeout_ms) != 0 ||
+        s_curve(zs, o) != 0 || zmq_connect(zs, ep) != 0) {
         rc = 2;
     } else if (zmq_send(zs, frame, len, 0) < 0 || zmq_msg_recv(&m, zs, 0) < 0) {
         printf("%s: none\n", inbox ? "ack" : "reply");
@@ -332,11 +334,12 @@ s_plain(s_opts_t *o, const char *ep)
         return 2;
     void *ctx = zmq_ctx_new(), *zs = zmq_socket(ctx, ZMQ_REQ);
     int zero = 0, rc = 1;
-    zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt(zs, ZMQ_RCVTIMEO, &o->timeout_ms, sizeof o->timeout_ms);
     zmq_msg_t m;
-    zmq_msg_init(&m);
-    if (zmq_connect(zs, ep) == 0 && zmq_send(zs, frame, len, 0) >= 0 &&
+    (void) zmq_msg_init(&m); /* always 0 (zmq_msg_init(3)) */
+    if (zs != NULL && zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero) == 0 &&
+        zmq_setsockopt(zs, ZMQ_RCVTIMEO, &o->timeout_ms,
+                       sizeof o->timeout_ms) == 0 &&
+        zmq_connect(zs, ep) == 0 && zmq_send(zs, frame, len, 0) >= 0 &&
         zmq_msg_recv(&m, zs, 0) >= 0) {
         printf("plain: answered\n");
         rc = 0;

@@ -186,8 +186,8 @@ s_on_supplement(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         goto out;
     }
     dom_material_t add[DOM_MAT_COUNT];
-    s_add_kinds(&k, add,
-                rvw_kinds_present(ms->materials, ms->n_materials, add));
+    size_t nadd = rvw_kinds_present(ms->materials, ms->n_materials, add);
+    s_add_kinds(&k, add, nadd);
     /* The count starts again from the day the materials arrive. */
     k.clock_note[0] = '\0';
     rvw_flow_clock_note(&k, rvw_clock_restart(&k.clock, day), "restart");
