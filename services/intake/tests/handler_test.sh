@@ -49,21 +49,13 @@ mlps_ident "$K" intake@110105 service 110105
     --peers="review=$H:$P_NONE;audit=$H:$P_NONE;intake@110108=$H:$P_NONE;intake@110105=$H:$P_NONE" \
     >>"$W/intake.log" 2>&1 &
 INTAKE_PID=$!
-started() { grep -qs 'msg="started"' "$W/intake.log" || mlps_exited "$INTAKE_PID"; }
-mlps_wait 30 started || true
-if mlps_exited "$INTAKE_PID"; then t_die "mlps-intake exited"; fi
+t_started intake "$INTAKE_PID"
 
 # send AS TYPE VERSION JSON [OPTION...]: one message to the intake's inbox
 # with AS's key (an identity: intake@110108, review@110100), claiming to be
-# AS unless --source= or --office= say otherwise; prints the Ack line.
-send() {
-    local as=$1 type=$2 version=$3 json=$4
-    shift 4
-    "$BUILD/tests/support/tst_probe" --key="$K/$as.key" \
-        --registry="$K/registry" --server=intake@110100 \
-        --source="${as%@*}" --office="${as#*@}" --version="$version" "$@" \
-        inbox "$H:$P_IN" "mlps.v1.$type" "$json" 2>&1 || true
-}
+# AS unless --source= or --office= say otherwise; prints the Ack line
+# (t_inbox).
+send() { t_inbox intake@110100 "$H:$P_IN" "$@"; }
 # batch ID DISTRICT TRACKING FILE [REGION [SYSTEM]]: a FilingBatch of one
 # record, the example FILE (its region code REGION, its system's name
 # SYSTEM, when given).

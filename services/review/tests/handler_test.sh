@@ -50,21 +50,12 @@ mlps_ident "$K" staff:li staff 110100 reviewer
     --peers="panel=$H:$P_NONE;audit=$H:$P_NONE;intake=$H:$P_NONE" \
     >>"$W/review.log" 2>&1 &
 REVIEW_PID=$!
-started() { grep -qs 'msg="started"' "$W/review.log" || mlps_exited "$REVIEW_PID"; }
-mlps_wait 30 started || true
-if mlps_exited "$REVIEW_PID"; then t_die "mlps-review exited"; fi
+t_started review "$REVIEW_PID"
 
 # send AS TYPE VERSION JSON [OPTION...]: one message to review's inbox with
-# AS's key (AS@110100), claiming to be AS unless --source= says otherwise;
-# prints the Ack line.
-send() {
-    local as=$1 type=$2 version=$3 json=$4
-    shift 4
-    "$BUILD/tests/support/tst_probe" --key="$K/$as@110100.key" \
-        --registry="$K/registry" --server=review@110100 --source="$as" \
-        --office=110100 --version="$version" "$@" \
-        inbox "$H:$P_IN" "mlps.v1.$type" "$json" 2>&1 || true
-}
+# the key of AS@110100, claiming to be AS unless --source= says otherwise;
+# prints the Ack line (t_inbox).
+send() { t_inbox review@110100 "$H:$P_IN" "$1@110100" "${@:2}"; }
 # received ID FILE [RECEIVED_ON]: a FilingReceived for the example FILE.
 received() {
     jq -c --arg id "$1" --arg on "${3:-2026-11-16}" \
@@ -140,10 +131,8 @@ r=$(send panel PanelDecision 1 '{"tracking_id": "RVW-H1", "verdict": "adjust",
     "level": 3, "reasons": "x", "session_date": "2026-11-19", "experts": 3,
     "majority": 2}' --source=intake)
 t_has "the panel's key claiming to be intake is rejected" "$r" "ack: REJECTED"
-r=$("$BUILD/tests/support/tst_probe" --key="$K/staff:li.key" \
-    --registry="$K/registry" --server=review@110100 --source=intake \
-    --office=110100 --timeout-ms=1500 inbox "$H:$P_IN" \
-    mlps.v1.FilingReceived "$F3" 2>&1 || true)
+r=$(t_inbox review@110100 "$H:$P_IN" staff:li FilingReceived 1 "$F3" \
+    --source=intake --office=110100 --timeout-ms=1500)
 t_has "a person's key is not let into the inbox at all" "$r" "ack: none"
 t_expect "... none of them changed anything" "$(rows)" "$before"
 t_expect "... no case RVW-H3" "$(q "SELECT count(*) FROM review.cases WHERE tracking_id = 'RVW-H3'")" 0
