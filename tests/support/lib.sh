@@ -45,6 +45,27 @@ t_started() {
 }
 t__started() { grep -qs 'msg="started"' "$W/$1.log" || mlps_exited "$2"; }
 
+# t_alone LOW: the start of a test of one service alone: a private
+# cluster in $W/pg (stopped at exit, when every pid in T_PIDS is killed),
+# ADMIN (its admin URL), H (tcp://127.0.0.1) and three free ports of
+# LOW..LOW+499: P_IN, P_API and P_NONE, where nothing listens (peers whose
+# messages stay in the outbox, for the checks to read).
+# shellcheck disable=SC2034 # ADMIN, H and the ports are for the caller
+t_alone() {
+    T_PIDS=()
+    trap t__alone_exit EXIT
+    mlps_pg_start
+    ADMIN=$(mlps_url mlps_admin)
+    H=tcp://127.0.0.1
+    P_IN=$(mlps_free_port "$1" 500)
+    P_API=$(mlps_free_port "$1" 500 "$P_IN")
+    P_NONE=$(mlps_free_port "$1" 500 "$P_IN" "$P_API")
+}
+t__alone_exit() {
+    [ ${#T_PIDS[@]} -eq 0 ] || kill -9 "${T_PIDS[@]}" 2>/dev/null || true
+    mlps_pg_stop immediate 2>/dev/null || true
+}
+
 # t_inbox SERVER ENDPOINT AS TYPE VERSION JSON [OPTION...]: one
 # mlps.v1.TYPE message (JSON, tst_probe's) to the inbox at ENDPOINT of
 # SERVER (its registry identity), with the key of identity AS (NAME@OFFICE,

@@ -19,21 +19,8 @@ ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 T_NAME="intake handler test"
 t_workdir intake-handlers
 EX="$ROOT/deploy/examples"
-INTAKE_PID=""
-cleanup() {
-    kill -9 ${INTAKE_PID:+"$INTAKE_PID"} 2>/dev/null || true
-    mlps_pg_stop immediate 2>/dev/null || true
-}
-trap cleanup EXIT
-
-mlps_pg_start
-ADMIN=$(mlps_url mlps_admin)
-H=tcp://127.0.0.1
 # Ports 6500-6999: the intake handler test's (tests/support/README.md).
-free_port() { mlps_free_port 6500 500 "$@"; }
-P_IN=$(free_port)
-P_API=$(free_port "$P_IN")
-P_NONE=$(free_port "$P_IN" "$P_API") # nothing listens here
+t_alone 6500
 K="$W/keys"
 for s in intake review panel audit; do mlps_ident "$K" "$s@110100" service 110100; done
 mlps_ident "$K" intake@110108 service 110108
@@ -49,6 +36,7 @@ mlps_ident "$K" intake@110105 service 110105
     --peers="review=$H:$P_NONE;audit=$H:$P_NONE;intake@110108=$H:$P_NONE;intake@110105=$H:$P_NONE" \
     >>"$W/intake.log" 2>&1 &
 INTAKE_PID=$!
+T_PIDS+=("$INTAKE_PID")
 t_started intake "$INTAKE_PID"
 
 # send AS TYPE VERSION JSON [OPTION...]: one message to the intake's inbox
@@ -204,7 +192,7 @@ t_true "the service still runs" kill -0 "$INTAKE_PID"
 kill -TERM "$INTAKE_PID"
 rc=0
 wait "$INTAKE_PID" || rc=$?
-INTAKE_PID=""
+T_PIDS=()
 t_expect "mlps-intake stops cleanly on SIGTERM" "$rc" 0
 t_true "no sanitizer report" mlps_sanitizer_clean
 t_done

@@ -19,21 +19,8 @@ ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 T_NAME="review handler test"
 t_workdir review-handlers
 EX="$ROOT/deploy/examples"
-REVIEW_PID=""
-cleanup() {
-    kill -9 ${REVIEW_PID:+"$REVIEW_PID"} 2>/dev/null || true
-    mlps_pg_stop immediate 2>/dev/null || true
-}
-trap cleanup EXIT
-
-mlps_pg_start
-ADMIN=$(mlps_url mlps_admin)
-H=tcp://127.0.0.1
 # Ports 6000-6499: the review handler test's (tests/support/README.md).
-free_port() { mlps_free_port 6000 500 "$@"; }
-P_IN=$(free_port)
-P_API=$(free_port "$P_IN")
-P_NONE=$(free_port "$P_IN" "$P_API") # nothing listens here
+t_alone 6000
 K="$W/keys"
 for s in review intake panel audit; do mlps_ident "$K" "$s@110100" service 110100; done
 mlps_ident "$K" staff:li staff 110100 reviewer
@@ -50,6 +37,7 @@ mlps_ident "$K" staff:li staff 110100 reviewer
     --peers="panel=$H:$P_NONE;audit=$H:$P_NONE;intake=$H:$P_NONE" \
     >>"$W/review.log" 2>&1 &
 REVIEW_PID=$!
+T_PIDS+=("$REVIEW_PID")
 t_started review "$REVIEW_PID"
 
 # send AS TYPE VERSION JSON [OPTION...]: one message to review's inbox with
@@ -197,7 +185,7 @@ t_true "the service still runs" kill -0 "$REVIEW_PID"
 kill -TERM "$REVIEW_PID"
 rc=0
 wait "$REVIEW_PID" || rc=$?
-REVIEW_PID=""
+T_PIDS=()
 t_expect "mlps-review stops cleanly on SIGTERM" "$rc" 0
 t_true "no sanitizer report" mlps_sanitizer_clean
 t_done
