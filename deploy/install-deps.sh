@@ -8,7 +8,7 @@ PKGS=(build-essential cmake pkg-config git ca-certificates
     libcmocka-dev clang libclang-rt-14-dev bc openssl jq
     libcairo2-dev libpango1.0-dev libfontconfig-dev fonts-noto-cjk
     libqrencode-dev zbar-tools poppler-utils
-    libcsv-dev python3 socat)
+    libcsv-dev python3 socat clang-format cppcheck)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -413,17 +413,21 @@ cmn_api_request(const cmn_api_target_t *target, const char *type,
     size_t plen = 0, flen = 0;
     char mid[37];
     zmq_msg_t m;
-    zmq_msg_init(&m);
+    (void) zmq_msg_init(&m); /* always 0 (zmq_msg_init(3)) */
     *reply = NULL;
     int64_t max = 16 << 20;
     if (ctx == NULL || zs == NULL) {
         snprintf(err, errlen, "could not create a zmq socket");
         goto out;
     }
-    zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt(zs, ZMQ_MAXMSGSIZE, &max, sizeof max);
-    zmq_setsockopt(zs, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
-    zmq_setsockopt(zs, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms);
+    if (zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(zs, ZMQ_MAXMSGSIZE, &max, sizeof max) != 0 ||
+        zmq_setsockopt(zs, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms) != 0 ||
+        zmq_setsockopt(zs, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms) != 0) {
+        snprintf(err, errlen, "could not set the socket's options: %s",
+                 zmq_strerror(zmq_errno()));
+        goto out;
+    }
     if (curve != NULL && cmn_curve_client(zs, curve->secret, curve->public_key,
                                           curve->server_key) != 0) {
         snprintf(err, errlen, "could not set the CURVE keys");

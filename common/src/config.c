@@ -119,7 +119,7 @@ s_find_env(const cmn_cfg_opt_t *opts, const char *name, size_t len)
 {
     for (const cmn_cfg_opt_t *o = opts; o->key != NULL; o++) {
         size_t i = 0;
-        for (; o->key[i] != '\0' && i < len; i++) {
+        for (; i < len && o->key[i] != '\0'; i++) {
             char c = o->key[i];
             c = (c == '.' || c == '-') ? '_'
                                        : (char) toupper((unsigned char) c);

@@ -158,7 +158,8 @@ s_dispatch(cmn_db_t *db)
         job->slot = slot;
         db->running++;
         job->req.data = job;
-        uv_queue_work(db->loop, &job->req, s_work, s_after);
+        /* Fails only without a work callback (uv_queue_work(3)). */
+        (void) uv_queue_work(db->loop, &job->req, s_work, s_after);
     }
 }
 

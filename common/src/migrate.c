@@ -230,7 +230,17 @@ cmn_migrate_password(PGconn *admin, const char *schema, const char *password,
     int rc = CMN_ENOMEM;
     if (sql != NULL) {
         snprintf(sql, len, "ALTER ROLE %s_svc PASSWORD %s", schema, lit);
-        rc = s_exec(admin, sql, why, whylen);
+        /* Under the migration lock: two replicas starting together would
+         * update the role's row at once ("tuple concurrently updated"). */
+        rc = s_exec(admin, "SELECT pg_advisory_lock(hashtext('mlps.migrate'))",
+                    why, whylen);
+        if (rc == 0) {
+            char tmp[8];
+            rc = s_exec(admin, sql, why, whylen);
+            (void) s_exec(admin,
+                          "SELECT pg_advisory_unlock(hashtext('mlps.migrate'))",
+                          tmp, sizeof tmp);
+        }
         free(sql);
     }
     PQfreemem(lit);

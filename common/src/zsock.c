@@ -29,7 +29,8 @@ static void
 s_rearm(cmn_zsock_t *self)
 {
     if (!self->closing && !uv_is_active((uv_handle_t *) &self->idle))
-        uv_idle_start(&self->idle, s_on_idle);
+        (void) uv_idle_start(&self->idle, s_on_idle); /* fails only
+                                                         without a cb */
 }
 
 static void
@@ -66,7 +67,7 @@ s_recv_one(cmn_zsock_t *self, zmq_msg_t *parts)
     while (more) {
         zmq_msg_t scratch;
         zmq_msg_t *m = n < CMN_ZSOCK_MAX_PARTS ? &parts[n] : &scratch;
-        zmq_msg_init(m);
+        (void) zmq_msg_init(m); /* always 0 (zmq_msg_init(3)) */
         if (zmq_msg_recv(m, self->zs, ZMQ_DONTWAIT) < 0) {
             zmq_msg_close(m);
             for (int i = 0; i < n && i < CMN_ZSOCK_MAX_PARTS; i++)
@@ -147,12 +148,24 @@ cmn_zsock_new(uv_loop_t *loop, void *ctx, int type, cmn_zsock_recv_cb on_recv,
         *err = CMN_EZMQ;
         return NULL;
     }
-    uv_poll_init(loop, &self->poll, fd);
-    uv_idle_init(loop, &self->idle);
+    int uerr = uv_poll_init(loop, &self->poll, fd);
+    if (uerr != 0) {
+        cmn_log_error("could not poll the zmq socket: %s", uv_strerror(uerr));
+        zmq_close(self->zs);
+        free(self);
+        *err = CMN_EZMQ;
+        return NULL;
+    }
+    (void) uv_idle_init(loop, &self->idle); /* always 0 (uv_idle_init(3)) */
     self->poll.data = self;
     self->idle.data = self;
     self->handles_open = 2;
-    uv_poll_start(&self->poll, UV_READABLE, s_on_poll);
+    if ((uerr = uv_poll_start(&self->poll, UV_READABLE, s_on_poll)) != 0) {
+        cmn_log_error("could not poll the zmq socket: %s", uv_strerror(uerr));
+        cmn_zsock_close(&self); /* frees self once its handles close */
+        *err = CMN_EZMQ;
+        return NULL;
+    }
     *err = 0;
     s_rearm(self); /* events may already be pending */
     return self;

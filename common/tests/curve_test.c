@@ -211,10 +211,10 @@ s_server(void *ctx, const s_pair_t *srv, const char *domain, char ep[64])
     void *server = zmq_socket(ctx, ZMQ_PULL);
     int zero = 0;
     size_t eplen = 64;
-    zmq_setsockopt(server, ZMQ_LINGER, &zero, sizeof zero);
+    assert_int_equal(zmq_setsockopt(server, ZMQ_LINGER, &zero, sizeof zero), 0);
     assert_int_equal(cmn_curve_server(server, srv->sec, domain), 0);
     assert_int_equal(zmq_bind(server, "tcp://127.0.0.1:*"), 0);
-    zmq_getsockopt(server, ZMQ_LAST_ENDPOINT, ep, &eplen);
+    assert_int_equal(zmq_getsockopt(server, ZMQ_LAST_ENDPOINT, ep, &eplen), 0);
     return server;
 }
 
@@ -223,7 +223,7 @@ s_client(void *ctx, const s_pair_t *me, const s_pair_t *srv, const char *ep)
 {
     void *c = zmq_socket(ctx, ZMQ_PUSH);
     int zero = 0;
-    zmq_setsockopt(c, ZMQ_LINGER, &zero, sizeof zero);
+    assert_int_equal(zmq_setsockopt(c, ZMQ_LINGER, &zero, sizeof zero), 0);
     assert_int_equal(cmn_curve_client(c, me->sec, me->pub, srv->pub), 0);
     assert_int_equal(zmq_connect(c, ep), 0);
     return c;
@@ -246,7 +246,7 @@ s_zap_identity(void **state)
     assert_non_null(reg);
 
     uv_loop_t loop;
-    uv_loop_init(&loop);
+    assert_int_equal(uv_loop_init(&loop), 0);
     void *ctx = zmq_ctx_new();
     cmn_zap_t *zap = cmn_zap_new(&loop, ctx, reg, why, sizeof why);
     assert_non_null(zap);
@@ -254,7 +254,7 @@ s_zap_identity(void **state)
     void *inbox = s_server(ctx, &srv, CMN_ZAP_INBOX, inbox_ep);
 
     zmq_msg_t m;
-    zmq_msg_init(&m);
+    (void) zmq_msg_init(&m);
     /* A stranger's message never arrives, at the API or the inbox. */
     void *bad = s_client(ctx, &stranger, &srv, api_ep);
     assert_int_equal(zmq_send(bad, "from a stranger", 15, ZMQ_DONTWAIT), 15);

@@ -256,7 +256,7 @@ test_pool_runs_jobs_and_reconnects(void **state)
 {
     (void) state;
     uv_loop_t loop;
-    uv_loop_init(&loop);
+    assert_int_equal(uv_loop_init(&loop), 0);
     char url[256];
     cmn_test_pg_url(url, sizeof url, "dbt_a_svc");
     int err;
@@ -317,7 +317,8 @@ test_bump_counts_versions(void **state)
 {
     (void) state;
     PGconn *c = s_connect("mlps_admin");
-    assert_string_equal(s_try(c, "DROP TABLE IF EXISTS public.bump_t"), "00000");
+    assert_string_equal(s_try(c, "DROP TABLE IF EXISTS public.bump_t"),
+                        "00000");
     assert_string_equal(s_try(c, "CREATE TABLE public.bump_t (k text PRIMARY "
                                  "KEY, v bigint NOT NULL DEFAULT 0)"),
                         "00000");

@@ -75,9 +75,9 @@ s_setup(void **state)
     f->ctx = zmq_ctx_new();
     if (f->ctx == NULL)
         return -1;
-    uv_timer_init(&f->loop, &f->guard);
+    assert_int_equal(uv_timer_init(&f->loop, &f->guard), 0);
     f->guard.data = f;
-    uv_timer_start(&f->guard, s_on_guard, S_GUARD_MS, 0);
+    assert_int_equal(uv_timer_start(&f->guard, s_on_guard, S_GUARD_MS, 0), 0);
     snprintf(f->endpoint, sizeof f->endpoint, "inproc://zsock-test-%d",
              ++s_seq);
     f->target = S_COUNT;
@@ -317,10 +317,10 @@ t_send_from_timer(void **state)
     f->echo = true;
     f->target = 3000;
     s_pair(f, false, 0);
-    uv_timer_init(&f->loop, &f->tick);
+    assert_int_equal(uv_timer_init(&f->loop, &f->tick), 0);
     f->tick.data = f;
     f->tick_used = true;
-    uv_timer_start(&f->tick, s_on_tick, 1, 1);
+    assert_int_equal(uv_timer_start(&f->tick, s_on_tick, 1, 1), 0);
     s_run(f);
     assert_int_equal(f->sent, 3000);
     assert_int_equal(f->router_got, 3000);
@@ -389,7 +389,7 @@ t_close_in_callback(void **state)
     for (int i = 0; i < 100; i++)
         assert_int_equal(s_send_seq(f->dealer, (uint32_t) i), 0);
     /* The guard ends this run: nothing else will. */
-    uv_timer_start(&f->guard, s_on_guard, 300, 0);
+    assert_int_equal(uv_timer_start(&f->guard, s_on_guard, 300, 0), 0);
     uv_run(&f->loop, UV_RUN_DEFAULT);
     assert_int_equal(f->router_got, 1);
     assert_null(f->router);

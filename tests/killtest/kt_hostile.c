@@ -79,7 +79,9 @@ static uint8_t *
 s_nested(size_t *len_out)
 {
     size_t cap = 80 * 1024, len = 0;
-    uint8_t *buf = malloc(cap), *tmp = malloc(cap);
+    uint8_t *buf = calloc(1, cap), *tmp = calloc(1, cap);
+    if (buf == NULL || tmp == NULL)
+        exit(2);
     while (len < 74 * 1024) {
         size_t n = 0;
         tmp[n++] = (7 << 3) | 2;
@@ -105,7 +107,7 @@ s_read_acks(void *zs)
         if (zmq_poll(&it, 1, 5000) <= 0)
             return;
         zmq_msg_t m;
-        zmq_msg_init(&m);
+        (void) zmq_msg_init(&m);
         if (zmq_msg_recv(&m, zs, 0) < 0)
             return;
         Mlps__V1__Ack *ack =
@@ -157,8 +159,8 @@ main(int argc, char **argv)
     }
     void *ctx = zmq_ctx_new(), *zs = zmq_socket(ctx, ZMQ_DEALER);
     int zero = 0;
-    zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-    if (tst_client_socket(&keys, zs) != 0 || zmq_connect(zs, argv[1]) != 0)
+    if (zs == NULL || zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        tst_client_socket(&keys, zs) != 0 || zmq_connect(zs, argv[1]) != 0)
         return 2;
 
     /* 1. truncated: a good envelope cut short */

@@ -186,12 +186,14 @@ s_exchange(const s_args_t *a, const tst_client_t *c, const uint8_t *frame,
     void *ctx = zmq_ctx_new();
     void *zs = zmq_socket(ctx, a->api ? ZMQ_REQ : ZMQ_DEALER);
     int zero = 0, rc = 2;
-    zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt(zs, ZMQ_RCVTIMEO, &a->timeout_ms, sizeof a->timeout_ms);
-    zmq_setsockopt(zs, ZMQ_SNDTIMEO, &a->timeout_ms, sizeof a->timeout_ms);
     zmq_msg_t m;
-    zmq_msg_init(&m);
-    if (tst_client_socket(c, zs) != 0 || zmq_connect(zs, a->endpoint) != 0) {
+    (void) zmq_msg_init(&m); /* always 0 (zmq_msg_init(3)) */
+    if (zs == NULL || zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(zs, ZMQ_RCVTIMEO, &a->timeout_ms,
+                       sizeof a->timeout_ms) != 0 ||
+        zmq_setsockopt(zs, ZMQ_SNDTIMEO, &a->timeout_ms,
+                       sizeof a->timeout_ms) != 0 ||
+        tst_client_socket(c, zs) != 0 || zmq_connect(zs, a->endpoint) != 0) {
         fprintf(stderr, "kt_say: could not connect to \"%s\"\n", a->endpoint);
         goto out;
     }

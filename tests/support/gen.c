@@ -64,9 +64,11 @@ tst_gen_start(tst_gen_t *self, cmn_svc_t *svc)
     self->busy = self->done = false;
     self->made = 0;
     self->svc = svc;
-    uv_timer_init(cmn_svc_loop(svc), &self->timer);
+    (void) uv_timer_init(cmn_svc_loop(svc), &self->timer);
     self->timer.data = self;
-    uv_timer_start(&self->timer, s_on_timer, 0, (uint64_t) self->interval_ms);
+    /* Fails only on a closing handle; this one was just opened. */
+    (void) uv_timer_start(&self->timer, s_on_timer, 0,
+                          (uint64_t) self->interval_ms);
     return 0;
 }
 

@@ -13,10 +13,10 @@ T_PASSED=0 T_FAILED=0
 
 # t_workdir NAME: sets W to a fresh work dir, BUILD/tmp/NAME-PID in the
 # build tree that holds BIN (a cluster in $W/pg that the server's user
-# cannot reach is relocated, deploy/pgcluster.sh), and T_NAME, the name
-# t_done and t_die report under, to NAME unless it is set. It also exports
-# MLPS_KEYGEN, for mlps_ident, as the build tree's mlps-keygen unless it is
-# set.
+# cannot reach is relocated, deploy/pgcluster.sh), T_BUILD to that build
+# tree, and T_NAME, the name t_done and t_die report under, to NAME unless
+# it is set. It also exports MLPS_KEYGEN, for mlps_ident, as the build
+# tree's mlps-keygen unless it is set.
 t_workdir() {
     local d
     d=$(cd "$BIN" && pwd)
@@ -27,11 +27,58 @@ t_workdir() {
         }
         d=$(dirname "$d")
     done
+    T_BUILD=$d
     W="$d/tmp/$1-$$"
     rm -rf "$W"
     mkdir -p "$W"
     T_NAME=${T_NAME:-$1}
     export MLPS_KEYGEN=${MLPS_KEYGEN:-$d/services/mlpsctl/mlps-keygen}
+}
+
+# t_started NAME PID: until $W/NAME.log says the service started (30 s at
+# most); t_die when PID exited instead, or it never did.
+t_started() {
+    mlps_wait 30 t__started "$1" "$2" || true
+    if mlps_exited "$2" || ! grep -qs 'msg="started"' "$W/$1.log"; then
+        t_die "$1 did not start"
+    fi
+}
+t__started() { grep -qs 'msg="started"' "$W/$1.log" || mlps_exited "$2"; }
+
+# t_alone LOW: the start of a test of one service alone: a private
+# cluster in $W/pg (stopped at exit, when every pid in T_PIDS is killed),
+# ADMIN (its admin URL), H (tcp://127.0.0.1) and three free ports of
+# LOW..LOW+499: P_IN, P_API and P_NONE, where nothing listens (peers whose
+# messages stay in the outbox, for the checks to read).
+# shellcheck disable=SC2034 # ADMIN, H and the ports are for the caller
+t_alone() {
+    T_PIDS=()
+    trap t__alone_exit EXIT
+    mlps_pg_start
+    ADMIN=$(mlps_url mlps_admin)
+    H=tcp://127.0.0.1
+    P_IN=$(mlps_free_port "$1" 500)
+    P_API=$(mlps_free_port "$1" 500 "$P_IN")
+    P_NONE=$(mlps_free_port "$1" 500 "$P_IN" "$P_API")
+}
+t__alone_exit() {
+    [ ${#T_PIDS[@]} -eq 0 ] || kill -9 "${T_PIDS[@]}" 2>/dev/null || true
+    mlps_pg_stop immediate 2>/dev/null || true
+}
+
+# t_inbox SERVER ENDPOINT AS TYPE VERSION JSON [OPTION...]: one
+# mlps.v1.TYPE message (JSON, tst_probe's) to the inbox at ENDPOINT of
+# SERVER (its registry identity), with the key of identity AS (NAME@OFFICE,
+# in $W/keys), claiming to be service NAME of office OFFICE unless
+# --source= or --office= say otherwise, at case VERSION (0: none). Prints
+# tst_probe's Ack line ("ack: APPLIED", "ack: none", ...); never fails.
+t_inbox() {
+    local server=$1 ep=$2 as=$3 type=$4 version=$5 json=$6
+    shift 6
+    "$T_BUILD/tests/support/tst_probe" --key="$W/keys/$as.key" \
+        --registry="$W/keys/registry" --server="$server" \
+        --source="${as%@*}" --office="${as#*@}" --version="$version" "$@" \
+        inbox "$ep" "mlps.v1.$type" "$json" 2>&1 || true
 }
 
 # t_wait_generated SCHEMA N SECONDS: until a tst_gen sender's SCHEMA.sent

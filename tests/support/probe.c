@@ -9,8 +9,9 @@
  * Options: --key=FILE (this client's CURVE secret key), --server=IDENTITY
  * with --registry=FILE (the server's key; without them the socket is
  * plain), --source=NAME, --office=CODE, --corr=ID (default the payload's
- * tracking_id, else "probe"), --version=N (case version), --acting-for=ID,
- * --timeout-ms=N (default 3000).
+ * tracking_id, else "probe"), --version=N (case version), --message-id=UUID
+ * (default a new one: the same id twice is one message sent again),
+ * --acting-for=ID, --timeout-ms=N (default 3000).
  *
  * Prints one line: for an inbox `ack: STATUS reason=...` (APPLIED,
  * DUPLICATE, REJECTED, RETRY) or `ack: none` when nothing answered; for
@@ -27,8 +28,8 @@
 #include "cmn/problem.h"
 #include "ctl/json.h"
 #include "mlps/v1/api.pb-c.h"
-#include "mlps/v1/evaluation.pb-c.h"
 #include "mlps/v1/cert.pb-c.h"
+#include "mlps/v1/evaluation.pb-c.h"
 #include "mlps/v1/workflow.pb-c.h"
 
 #include <stdio.h>
@@ -128,6 +129,7 @@ s_reply_type(const char *name)
 
 typedef struct {
     const char *key, *registry, *server, *source, *office, *corr, *acting;
+    const char *mid; /* the message id; NULL: a new one */
     unsigned long long version;
     int timeout_ms;
 } s_opts_t;
@@ -146,7 +148,8 @@ s_usage(void)
 {
     fprintf(stderr, "usage: tst_probe [--key=FILE --registry=FILE "
                     "--server=IDENTITY] [--source=S] [--office=O] [--corr=ID] "
-                    "[--version=N] [--acting-for=ID] [--timeout-ms=N] "
+                    "[--version=N] [--message-id=UUID] [--acting-for=ID] "
+                    "[--timeout-ms=N] "
                     "inbox|api ENDPOINT TYPE JSON|@FILE\n"
                     "       tst_probe plain ENDPOINT\n");
     return 2;
@@ -220,7 +223,10 @@ s_frame(const s_opts_t *o, const ProtobufCMessage *msg, uint8_t **frame,
     uint8_t *payload = NULL;
     size_t plen = 0;
     char mid[37];
-    cmn_uuid4(mid);
+    if (o->mid != NULL)
+        snprintf(mid, sizeof mid, "%s", o->mid);
+    else
+        cmn_uuid4(mid);
     int rc = cmn_pb_pack(msg, &payload, &plen);
     cmn_env_out_t e = {.message_id = mid,
                        .type = msg->descriptor->name,
@@ -296,12 +302,14 @@ s_send(const s_opts_t *o, bool inbox, const char *ep, const uint8_t *frame,
     void *ctx = zmq_ctx_new();
     void *zs = zmq_socket(ctx, inbox ? ZMQ_DEALER : ZMQ_REQ);
     int zero = 0, rc = 1;
-    zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt(zs, ZMQ_RCVTIMEO, &o->timeout_ms, sizeof o->timeout_ms);
-    zmq_setsockopt(zs, ZMQ_SNDTIMEO, &o->timeout_ms, sizeof o->timeout_ms);
     zmq_msg_t m;
-    zmq_msg_init(&m);
-    if (s_curve(zs, o) != 0 || zmq_connect(zs, ep) != 0) {
+    (void) zmq_msg_init(&m); /* always 0 (zmq_msg_init(3)) */
+    if (zs == NULL || zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(zs, ZMQ_RCVTIMEO, &o->timeout_ms,
+                       sizeof o->timeout_ms) != 0 ||
+        zmq_setsockopt(zs, ZMQ_SNDTIMEO, &o->timeout_ms,
+                       sizeof o->timeout_ms) != 0 ||
+        s_curve(zs, o) != 0 || zmq_connect(zs, ep) != 0) {
         rc = 2;
     } else if (zmq_send(zs, frame, len, 0) < 0 || zmq_msg_recv(&m, zs, 0) < 0) {
         printf("%s: none\n", inbox ? "ack" : "reply");
@@ -332,11 +340,12 @@ s_plain(s_opts_t *o, const char *ep)
         return 2;
     void *ctx = zmq_ctx_new(), *zs = zmq_socket(ctx, ZMQ_REQ);
     int zero = 0, rc = 1;
-    zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt(zs, ZMQ_RCVTIMEO, &o->timeout_ms, sizeof o->timeout_ms);
     zmq_msg_t m;
-    zmq_msg_init(&m);
-    if (zmq_connect(zs, ep) == 0 && zmq_send(zs, frame, len, 0) >= 0 &&
+    (void) zmq_msg_init(&m); /* always 0 (zmq_msg_init(3)) */
+    if (zs != NULL && zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero) == 0 &&
+        zmq_setsockopt(zs, ZMQ_RCVTIMEO, &o->timeout_ms,
+                       sizeof o->timeout_ms) == 0 &&
+        zmq_connect(zs, ep) == 0 && zmq_send(zs, frame, len, 0) >= 0 &&
         zmq_msg_recv(&m, zs, 0) >= 0) {
         printf("plain: answered\n");
         rc = 0;
@@ -383,6 +392,8 @@ s_options(int argc, char **argv, s_opts_t *o)
             o->acting = v;
         else if ((v = s_opt(a, "version")))
             o->version = strtoull(v, NULL, 10);
+        else if ((v = s_opt(a, "message-id")))
+            o->mid = v;
         else if ((v = s_opt(a, "timeout-ms")))
             o->timeout_ms = atoi(v);
         else

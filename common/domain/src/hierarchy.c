@@ -63,7 +63,7 @@ static const char *
 s_quote(const char *s, char out[S_QUOTE_MAX + 1])
 {
     size_t i = 0;
-    for (; s[i] != '\0' && i < S_QUOTE_MAX; i++) {
+    for (; i < S_QUOTE_MAX && s[i] != '\0'; i++) {
         unsigned char c = (unsigned char) s[i];
         out[i] = c >= 0x20 && c < 0x7F ? (char) c : '?';
     }

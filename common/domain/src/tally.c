@@ -149,8 +149,8 @@ dom_tally_make(const dom_tally_item_t *items, size_t n,
         size_t lo = 0, hi = kept;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            int cmp = strcmp(items[order[mid]].tracking_id,
-                             items[i].tracking_id);
+            int cmp =
+                strcmp(items[order[mid]].tracking_id, items[i].tracking_id);
             if (cmp == 0) {
                 seen = true;
                 break;
@@ -166,7 +166,8 @@ dom_tally_make(const dom_tally_item_t *items, size_t n,
         order[lo] = i;
         kept++;
     }
-    dom_tally_count_t *lv = c, *st = c ? c + n : NULL, *se = c ? c + 2 * n : NULL;
+    dom_tally_count_t *lv = c, *st = c ? c + n : NULL,
+                      *se = c ? c + 2 * n : NULL;
     for (size_t k = 0; rc == 0 && k < kept; k++) {
         const dom_tally_item_t *it = &items[order[k]];
         ids[k] = it->tracking_id;
@@ -176,8 +177,8 @@ dom_tally_make(const dom_tally_item_t *items, size_t n,
         lv[k].n = st[k].n = se[k].n = 1;
     }
     if (rc == 0)
-        rc = dom_tally_from_parts((unsigned) kept, lv, kept, st, kept, se,
-                                  kept, ids, kept, batches, nbatches, out);
+        rc = dom_tally_from_parts((unsigned) kept, lv, kept, st, kept, se, kept,
+                                  ids, kept, batches, nbatches, out);
     free(order);
     free(ids);
     free(c);
@@ -236,8 +237,8 @@ s_diff_counts(s_diff_t *d, const char *what, const dom_tally_count_t *a,
         const char *key = cmp <= 0 ? a[i].key : b[j].key;
         unsigned ra = cmp <= 0 ? a[i].n : 0, rb = cmp >= 0 ? b[j].n : 0;
         if (ra != rb) {
-            snprintf(line, sizeof line, "%s %s: reported %u, received %u",
-                     what, key, ra, rb);
+            snprintf(line, sizeof line, "%s %s: reported %u, received %u", what,
+                     key, ra, rb);
             s_say(d, line);
         }
         i += cmp <= 0;

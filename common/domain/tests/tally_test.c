@@ -143,9 +143,9 @@ s_filings_count_differs(void **state)
     const dom_tally_count_t lv[] = {{"2", 1}};
     const char *const ids[] = {"X-1"};
     dom_tally_t rep, got;
-    assert_int_equal(dom_tally_from_parts(3, lv, 1, NULL, 0, NULL, 0, ids, 1,
-                                          NULL, 0, &rep),
-                     0);
+    assert_int_equal(
+        dom_tally_from_parts(3, lv, 1, NULL, 0, NULL, 0, ids, 1, NULL, 0, &rep),
+        0);
     const dom_tally_item_t items[] = {{"X-1", 2, "filed", ""}};
     assert_int_equal(dom_tally_make(items, 1, NULL, 0, &got), 0);
     s_lines_t l = {0};
@@ -162,8 +162,8 @@ s_parts_merge(void **state)
 {
     (void) state;
     /* Counts as someone else sent them: unsorted, a key twice. */
-    const dom_tally_count_t st[] = {{"panel", 1}, {"accepted", 2},
-                                    {"panel", 3}};
+    const dom_tally_count_t st[] = {
+        {"panel", 1}, {"accepted", 2}, {"panel", 3}};
     const char *const ids[] = {"B", "A", "B"};
     dom_tally_t t;
     assert_int_equal(

@@ -11,8 +11,8 @@
 #include "cmn/err.h"
 
 #include <libpq-fe.h>
-#include <stdint.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <uv.h>
 
 typedef struct cmn_db cmn_db_t;

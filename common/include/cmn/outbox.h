@@ -41,9 +41,9 @@ int cmn_outbox_put_pb(PGconn *conn, const char *dest,
                       const ProtobufCMessage *msg) CMN_MUST_CHECK;
 
 typedef struct {
-    const char *source;    /* this service's name (copied) */
-    const char *office;    /* this office's id (copied; may be "") */
-    const char *dest;      /* destination service (copied) */
+    const char *source; /* this service's name (copied) */
+    const char *office; /* this office's id (copied; may be "") */
+    const char *dest;   /* destination service (copied) */
     /* Rows put for this name are sent here too (copied; NULL none): the
      * bare service name of a peer of another office, "audit" for
      * "audit@110100", when no other peer has that name. */

@@ -163,7 +163,7 @@ static int
 s_make_tx(PGconn *conn, const aud_key_t *key, aud_checkpoint_t *last,
           int64_t *seq, char *why, size_t whylen)
 {
-    aud_verify_result_t walk;
+    aud_verify_result_t walk = {0}; /* read only once s_check_walk set it */
     aud_checkpoint_t next = *last;
     int64_t newest = 0;
     int err = cmn_pg_cmd(conn, "BEGIN");
@@ -229,7 +229,10 @@ aud_signer_new(const aud_key_t *key, const char *state_path, char *why,
                  state_path, aud_key_id(key));
         goto fail;
     }
-    pthread_mutex_init(&self->mu, NULL);
+    if (pthread_mutex_init(&self->mu, NULL) != 0) {
+        snprintf(why, whylen, "could not make the signer's lock");
+        goto fail;
+    }
     self->key = key;
     return self;
 fail:

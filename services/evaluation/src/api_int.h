@@ -55,7 +55,10 @@ typedef int (*evl__tx_fn)(PGconn *c, const cmn_env_msg_t *m, void *arg,
 int evl__retry(PGconn *c, const cmn_env_msg_t *m, void *arg,
                cmn_api_reply_t *out, evl__tx_fn tx);
 
-/* api_inst.c: the institution registry. */
+/* The institution registry: api_inst.c (put, and the id check),
+ * api_inst_show.c (show, list, suspend). True when id is an institution
+ * id: 1 to EVL_INST_MAX of a-z, 0-9, '_' and '-'. */
+bool evl__inst_id_ok(const char *id);
 int evl__inst_put(PGconn *c, const cmn_env_msg_t *m, void *arg,
                   cmn_api_reply_t *out);
 int evl__inst_show(PGconn *c, const cmn_env_msg_t *m, void *arg,
@@ -64,6 +67,14 @@ int evl__inst_list(PGconn *c, const cmn_env_msg_t *m, void *arg,
                    cmn_api_reply_t *out);
 int evl__inst_suspend(PGconn *c, const cmn_env_msg_t *m, void *arg,
                       cmn_api_reply_t *out);
+
+/* api_status.c: a system's status, what is due, the office's queue. */
+int evl__status(PGconn *c, const cmn_env_msg_t *m, void *arg,
+                cmn_api_reply_t *out);
+int evl__due(PGconn *c, const cmn_env_msg_t *m, void *arg,
+             cmn_api_reply_t *out);
+int evl__queue(PGconn *c, const cmn_env_msg_t *m, void *arg,
+               cmn_api_reply_t *out);
 
 /* api_rect.c: rectification and inspections. */
 int evl__rect_plan(PGconn *c, const cmn_env_msg_t *m, void *arg,

@@ -62,7 +62,7 @@ s_tally(PGconn *c, const char *fsql, const char *bsql, const char *const *p,
     return err;
 }
 
-#define S_BATCHES_SQL                                                      \
+#define S_BATCHES_SQL                                                       \
     "SELECT batch_id FROM batches WHERE district = $1 AND sent_on BETWEEN " \
     "$2 AND $3"
 
@@ -123,7 +123,7 @@ s_counts_from(Mlps__V1__MonthlyAggregate__Count *const *src, size_t n,
     if (*out == NULL)
         return CMN_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        snprintf((*out)[i].key, sizeof (*out)[i].key, "%s",
+        snprintf((*out)[i].key, sizeof(*out)[i].key, "%s",
                  src[i]->key ? src[i]->key : "");
         (*out)[i].n = src[i]->n;
     }
@@ -140,12 +140,11 @@ itk_tally_of(const Mlps__V1__MonthlyAggregate *a, dom_tally_t *out)
     if (rc == 0)
         rc = s_counts_from(a->by_sector, a->n_by_sector, &se);
     if (rc == 0)
-        rc = dom_tally_from_parts(a->filings, lv, a->n_by_level, st,
-                                  a->n_by_state, se, a->n_by_sector,
-                                  (const char *const *) a->tracking_ids,
-                                  a->n_tracking_ids,
-                                  (const char *const *) a->batches,
-                                  a->n_batches, out);
+        rc = dom_tally_from_parts(
+            a->filings, lv, a->n_by_level, st, a->n_by_state, se,
+            a->n_by_sector, (const char *const *) a->tracking_ids,
+            a->n_tracking_ids, (const char *const *) a->batches, a->n_batches,
+            out);
     free(lv);
     free(st);
     free(se);
@@ -166,8 +165,8 @@ s_keep_and_queue(PGconn *c, const itk_t *self, Mlps__V1__MonthlyAggregate *a)
     snprintf(made, sizeof made, "%" PRId64, a->made_at_us);
     snprintf(nf, sizeof nf, "%u", a->filings);
     snprintf(nb, sizeof nb, "%zu", a->n_batches);
-    const char *p[7] = {a->district, a->month, rev, made,
-                        nf,          nb,       (const char *) buf};
+    const char *p[7] = {a->district, a->month,          rev, made, nf,
+                        nb,          (const char *) buf};
     int lens[7] = {0, 0, 0, 0, 0, 0, (int) len};
     int fmts[7] = {0, 0, 0, 0, 0, 0, 1};
     PGresult *r = cmn_pg_execb(c,

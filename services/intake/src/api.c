@@ -1,11 +1,11 @@
 /* api.c - the intake service's request handlers: a filing submitted, the
  * materials a B letter asked for, a unit keeping its level after C. */
+#include "itk/api.h"
 #include "cmn/audit.h"
 #include "cmn/log.h"
 #include "cmn/problem.h"
 #include "cmn/secret.h"
 #include "cmn/text.h"
-#include "itk/api.h"
 #include "itk/filing.h"
 #include "itk/intake.h"
 #include "itk/store.h"
@@ -113,8 +113,8 @@ s_submit(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
     if (!found) {
         err = s_accept(c, self, m, f, digest, day, tracking, proof, &inserted);
         if (err == 0 && !inserted) /* a concurrent twin won the race */
-            err = itk_store_find(c, self->conf.base.office, digest,
-                                 tracking, &found);
+            err = itk_store_find(c, self->conf.base.office, digest, tracking,
+                                 &found);
     }
     if (err == 0)
         err = cmn_pg_cmd(c, "COMMIT");
@@ -190,10 +190,11 @@ s_later(PGconn *c, itk_t *self, const cmn_env_msg_t *m, const char *tracking,
         return err;
     out->kick = !dup;
     return itk_action_reply(out, 1,
-                          dup                              ? "received before; nothing changed"
-                          : self->role == ITK_ROLE_DISTRICT ? "forwarded to the municipal office"
-                                                            : "forwarded to review",
-                          "");
+                            dup ? "received before; nothing changed"
+                            : self->role == ITK_ROLE_DISTRICT
+                                ? "forwarded to the municipal office"
+                                : "forwarded to review",
+                            "");
 }
 /* The digest that makes a repeat of a later action a repeat: of the
  * request without the proof it carries. */
@@ -287,8 +288,8 @@ const cmn_api_handler_t itk_api_handlers[] = {
      s_supplement, "unit,gateway,office,staff"},
     {"mlps.v1.InsistRequest", &mlps__v1__insist_request__descriptor, s_insist,
      "unit,gateway,office,staff"},
-    {"mlps.v1.ImportRequest", &mlps__v1__import_request__descriptor,
-     itk_import, "office,staff"},
+    {"mlps.v1.ImportRequest", &mlps__v1__import_request__descriptor, itk_import,
+     "office,staff"},
     {"mlps.v1.AggregateSendRequest",
      &mlps__v1__aggregate_send_request__descriptor, itk_aggregate_send,
      "office,staff"},

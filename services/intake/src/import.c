@@ -8,8 +8,8 @@
 #include "cmn/log.h"
 #include "cmn/problem.h"
 #include "cmn/secret.h"
-#include "itk/filing.h"
 #include "itk/api.h"
+#include "itk/filing.h"
 #include "itk/store.h"
 #include "itk/validate.h"
 #include "mlps/v1/api.pb-c.h"
@@ -45,8 +45,8 @@ s_imported(PGconn *c, itk_t *self, const char *actor, const char *day,
                           .revision = 1,
                           .system_key = key};
     if (err == 0)
-        err = itk_filing_new(c, self, &n, actor, row->tracking, &inserted,
-                             &held);
+        err =
+            itk_filing_new(c, self, &n, actor, row->tracking, &inserted, &held);
     if (err == 0 && !inserted) /* a twin record earlier in this file */
         return itk_store_find(c, self->conf.base.office, digest, row->tracking,
                               &inserted);

@@ -28,8 +28,8 @@
 
 #define S_BATCH_MAX 5000 /* filings in one batch at most */
 
-static int
-s_refuse(char *why, size_t len, const char *fmt, ...) CMN_PRINTF(3, 4);
+static int s_refuse(char *why, size_t len, const char *fmt, ...)
+    CMN_PRINTF(3, 4);
 
 static int
 s_refuse(char *why, size_t len, const char *fmt, ...)
@@ -63,8 +63,9 @@ s_from_district(const itk_t *self, const cmn_env_msg_t *m, const char *named,
                         "%s's intake",
                         m->mt->type, self->conf.base.office);
     if (named != NULL && strcmp(named, sender) != 0)
-        return s_refuse(why, len, "district: %s names district \"%.16s\", "
-                                  "but office %s sent it",
+        return s_refuse(why, len,
+                        "district: %s names district \"%.16s\", "
+                        "but office %s sent it",
                         m->mt->type, named, sender);
     const dom_hierarchy_t *h = cmn_svc_hierarchy(self->svc);
     const dom_office_t *d = h ? dom_hierarchy_office(h, sender) : NULL;
@@ -84,11 +85,12 @@ s_record_ok(const itk_t *self, const char *district,
 {
     size_t dl = strlen(district);
     cmn_problem_init(errs);
-    if (bf->tracking_id == NULL || strncmp(bf->tracking_id, district, dl) != 0 ||
+    if (bf->tracking_id == NULL ||
+        strncmp(bf->tracking_id, district, dl) != 0 ||
         bf->tracking_id[dl] != '-' || strlen(bf->tracking_id) > 63)
         cmn_problem_add(errs, "tracking_id",
-                        "\"%.64s\" is not one of district %s's", bf->tracking_id,
-                        district);
+                        "\"%.64s\" is not one of district %s's",
+                        bf->tracking_id, district);
     dom_date_t on;
     if (dom_date_parse(bf->received_on, &on) != 0)
         cmn_problem_add(errs, "received_on", "not a date YYYY-MM-DD");
@@ -98,7 +100,8 @@ s_record_ok(const itk_t *self, const char *district,
         cmn_problem_add(errs, "filing", "is required");
     else if (itk_validate_filing(bf->filing, today, errs) == 0) {
         const dom_hierarchy_t *h = cmn_svc_hierarchy(self->svc);
-        if (h && !dom_hierarchy_covers(h, district, bf->filing->unit->region_code))
+        if (h &&
+            !dom_hierarchy_covers(h, district, bf->filing->unit->region_code))
             cmn_problem_add(errs, "filing.unit.region_code",
                             "%s is not in district %s's jurisdiction",
                             bf->filing->unit->region_code, district);
@@ -134,8 +137,7 @@ s_record(PGconn *c, const itk_t *self, const Mlps__V1__FilingBatch *b,
     if (found) {
         if ((int) bf->revision <= known.revision) {
             *status = "ignored";
-            snprintf(reason, len, "revision %u received before",
-                     bf->revision);
+            snprintf(reason, len, "revision %u received before", bf->revision);
             return 0;
         }
         *status = "updated";
@@ -165,8 +167,9 @@ s_record(PGconn *c, const itk_t *self, const Mlps__V1__FilingBatch *b,
     }
     *status = held ? "held" : "imported";
     if (held)
-        snprintf(reason, len, "possible duplicate: the same system was "
-                              "filed before; an office decides");
+        snprintf(reason, len,
+                 "possible duplicate: the same system was "
+                 "filed before; an office decides");
     return 0;
 }
 
@@ -221,8 +224,7 @@ s_batch_records(PGconn *c, const itk_t *self, const Mlps__V1__FilingBatch *b,
 }
 
 static int
-s_on_batch(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
-           size_t len)
+s_on_batch(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why, size_t len)
 {
     itk_t *self = arg;
     const Mlps__V1__FilingBatch *b = (const Mlps__V1__FilingBatch *) m->payload;
@@ -233,8 +235,9 @@ s_on_batch(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
     dom_date_t sent;
     if (strncmp(b->batch_id, b->district, dl) != 0 || b->batch_id[dl] != '-' ||
         strlen(b->batch_id) > 40)
-        return s_refuse(why, len, "batch_id: \"%.40s\" is not one of "
-                                  "district %s's",
+        return s_refuse(why, len,
+                        "batch_id: \"%.40s\" is not one of "
+                        "district %s's",
                         b->batch_id, b->district);
     if (dom_date_parse(b->sent_on, &sent) != 0)
         return s_refuse(why, len, "sent_on: not a date YYYY-MM-DD");
@@ -259,8 +262,7 @@ s_on_batch(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         return 0;
     }
     s_rec_t *recs = calloc(b->n_filings, sizeof *recs);
-    Mlps__V1__BatchReceipt__Record **ptrs =
-        calloc(b->n_filings, sizeof *ptrs);
+    Mlps__V1__BatchReceipt__Record **ptrs = calloc(b->n_filings, sizeof *ptrs);
     unsigned counts[5] = {0};
     char actor[160], dest[41];
     cmn_ident_label(&m->peer, actor, sizeof actor);
@@ -357,8 +359,8 @@ s_on_aggregate(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
 
 static int
 s_relay(PGconn *c, const cmn_env_msg_t *m, itk_t *self, const char *tracking,
-        const char *kind, const char *received_on, const char *actor,
-        char *why, size_t len)
+        const char *kind, const char *received_on, const char *actor, char *why,
+        size_t len)
 {
     int err = s_from_district(self, m, NULL, why, len);
     itk_filing_ref_t ref;
@@ -377,16 +379,16 @@ s_relay(PGconn *c, const cmn_env_msg_t *m, itk_t *self, const char *tracking,
     if (strcmp(known.district, s_sender_office(m)) != 0)
         return s_refuse(why, len, "tracking_id: %s is not district %s's",
                         tracking, s_sender_office(m));
-    if (strcmp(known.state, "held") == 0 || strcmp(known.state, "duplicate") == 0)
+    if (strcmp(known.state, "held") == 0 ||
+        strcmp(known.state, "duplicate") == 0)
         return s_refuse(why, len, "%s is %s: no review case to act on",
                         tracking, known.state);
     (void) received_on;
     if ((err = itk_digest(m->payload, kind, digest)) != 0 ||
         (err = itk_store_lock(c, tracking, &ref, &found)) != 0)
         return err;
-    return itk_store_case_action(c, &ref, kind, digest, received_on,
-                                 m->payload, ITK_REVIEW_DEST, false, actor,
-                                 &dup);
+    return itk_store_case_action(c, &ref, kind, digest, received_on, m->payload,
+                                 ITK_REVIEW_DEST, false, actor, &dup);
 }
 
 static int
@@ -400,8 +402,7 @@ s_on_supplement(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
 }
 
 static int
-s_on_insist(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
-            size_t len)
+s_on_insist(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why, size_t len)
 {
     const Mlps__V1__UnitInsists *ui =
         (const Mlps__V1__UnitInsists *) m->payload;
@@ -437,12 +438,14 @@ s_from_municipal(const itk_t *self, const cmn_env_msg_t *m, char *why,
                  size_t len)
 {
     if (self->role != ITK_ROLE_DISTRICT)
-        return s_refuse(why, len, "%s goes to a district; this is the "
-                                  "municipal office's intake",
+        return s_refuse(why, len,
+                        "%s goes to a district; this is the "
+                        "municipal office's intake",
                         m->mt->type);
     if (strcmp(s_sender_office(m), self->municipal) != 0)
-        return s_refuse(why, len, "office %s is not this district's "
-                                  "municipal office %s",
+        return s_refuse(why, len,
+                        "office %s is not this district's "
+                        "municipal office %s",
                         s_sender_office(m), self->municipal);
     return 0;
 }
@@ -452,7 +455,8 @@ s_on_receipt(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
              size_t len)
 {
     itk_t *self = arg;
-    const Mlps__V1__BatchReceipt *rc = (const Mlps__V1__BatchReceipt *) m->payload;
+    const Mlps__V1__BatchReceipt *rc =
+        (const Mlps__V1__BatchReceipt *) m->payload;
     int err = s_from_municipal(self, m, why, len);
     unsigned bad = 0;
     for (size_t i = 0; err == 0 && i < rc->n_records; i++) {
@@ -483,8 +487,7 @@ s_on_receipt(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
 }
 
 static int
-s_on_update(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
-            size_t len)
+s_on_update(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why, size_t len)
 {
     itk_t *self = arg;
     const Mlps__V1__CaseUpdate *u = (const Mlps__V1__CaseUpdate *) m->payload;
@@ -522,8 +525,8 @@ const cmn_inbox_handler_t itk_inbox_handlers[] = {
      "service:intake"},
     {"mlps.v1.CaseDecided", &mlps__v1__case_decided__descriptor, s_on_decided,
      "service:review"},
-    {"mlps.v1.BatchReceipt", &mlps__v1__batch_receipt__descriptor,
-     s_on_receipt, "service:intake"},
+    {"mlps.v1.BatchReceipt", &mlps__v1__batch_receipt__descriptor, s_on_receipt,
+     "service:intake"},
     {"mlps.v1.CaseUpdate", &mlps__v1__case_update__descriptor, s_on_update,
      "service:intake"},
 };

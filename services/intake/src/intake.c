@@ -46,15 +46,14 @@ s_role(itk_t *self, cmn_svc_t *svc)
              h ? dom_hierarchy_municipal(h)->code : office);
     snprintf(self->upstream, sizeof self->upstream, "intake@%s",
              self->municipal);
-    const char *need = self->role == ITK_ROLE_DISTRICT ? self->upstream
-                                                       : ITK_REVIEW_DEST;
+    const char *need =
+        self->role == ITK_ROLE_DISTRICT ? self->upstream : ITK_REVIEW_DEST;
     if (cmn_svc_outbox(svc, need) == NULL) {
-        cmn_log_error("\"peers\" must name %s: this intake is the %s office "
-                      "%s's",
-                      need,
-                      self->role == ITK_ROLE_DISTRICT ? "district"
-                                                      : "municipal",
-                      office);
+        cmn_log_error(
+            "\"peers\" must name %s: this intake is the %s office "
+            "%s's",
+            need, self->role == ITK_ROLE_DISTRICT ? "district" : "municipal",
+            office);
         return CMN_ECONFIG;
     }
     if (self->role == ITK_ROLE_MUNICIPAL && h != NULL) {

@@ -134,10 +134,10 @@ s_latest(PGconn *c, const char *district, const char *month,
     *n = 0;
     if (PQntuples(r) == 1) {
         size_t len = 0;
-        unsigned char *raw = PQunescapeBytea(
-            (const unsigned char *) PQgetvalue(r, 0, 2), &len);
-        *latest = raw ? mlps__v1__monthly_aggregate__unpack(NULL, len, raw)
-                      : NULL;
+        unsigned char *raw =
+            PQunescapeBytea((const unsigned char *) PQgetvalue(r, 0, 2), &len);
+        *latest =
+            raw ? mlps__v1__monthly_aggregate__unpack(NULL, len, raw) : NULL;
         PQfreemem(raw);
         *latest_us = atoll(PQgetvalue(r, 0, 1));
         *first_us = atoll(PQgetvalue(r, 0, 3));
@@ -166,10 +166,9 @@ s_report_row(PGconn *c, const itk_t *self, const dom_office_t *d,
         return CMN_ENOMEM;
     int err = s_latest(c, d->code, mtext, &agg, &first, &latest, &revs);
     if (err == 0)
-        err = itk_tally_received(c, d->code, month,
-                                 revs ? latest
-                                      : cmn_svc_now_us(&self->conf.base),
-                                 &got);
+        err = itk_tally_received(
+            c, d->code, month, revs ? latest : cmn_svc_now_us(&self->conf.base),
+            &got);
     if (err == 0 && revs > 0)
         err = itk_tally_of(agg, &rep);
     if (err == 0) {
@@ -178,11 +177,10 @@ s_report_row(PGconn *c, const itk_t *self, const dom_office_t *d,
         row->pb.revisions = (uint32_t) revs;
         if (revs > 0) {
             s_rfc3339(first, row->received_at);
-            row->pb.on_time = dom_month_on_time(
-                month, first, (int) self->conf.utc_offset_s);
+            row->pb.on_time =
+                dom_month_on_time(month, first, (int) self->conf.utc_offset_s);
             row->pb.filings = agg->filings;
-            row->pb.reconciled =
-                dom_tally_diff(&rep, &got, s_diff, row) == 0;
+            row->pb.reconciled = dom_tally_diff(&rep, &got, s_diff, row) == 0;
             if (row->more > 0) {
                 char more[64];
                 snprintf(more, sizeof more, "... and %zu more", row->more);
@@ -214,11 +212,13 @@ itk_report_month(PGconn *c, const cmn_env_msg_t *m, void *arg,
     char msg[200];
     rep.month = req->month;
     if (self->role != ITK_ROLE_MUNICIPAL || h == NULL)
-        snprintf(msg, sizeof msg, "the month's report is the municipal "
-                                  "office's: this intake has no districts");
+        snprintf(msg, sizeof msg,
+                 "the month's report is the municipal "
+                 "office's: this intake has no districts");
     else if (!s_own(self, m))
-        snprintf(msg, sizeof msg, "the month's report is for the municipal "
-                                  "office's own staff");
+        snprintf(msg, sizeof msg,
+                 "the month's report is for the municipal "
+                 "office's own staff");
     else if (dom_month_parse(req->month, &month) != 0)
         snprintf(msg, sizeof msg, "month: \"%.16s\" is not YYYY-MM",
                  req->month);
@@ -277,8 +277,9 @@ s_municipal_only(const itk_t *self, const cmn_env_msg_t *m, char *msg,
         return -1;
     }
     if (!s_own(self, m)) {
-        snprintf(msg, len, "duplicates are for the municipal office's own "
-                           "staff");
+        snprintf(msg, len,
+                 "duplicates are for the municipal office's own "
+                 "staff");
         *code = "forbidden";
         return -1;
     }
@@ -361,9 +362,9 @@ s_decide(PGconn *c, itk_t *self, const Mlps__V1__DuplicateDecideRequest *req,
     if (err == 0 && !req->duplicate)
         err = itk_filing_to_review(c, self, req->tracking_id);
     if (err == 0)
-        err = cmn_audit(c, actor, "duplicate.decided", req->tracking_id,
-                        "%s %s", req->duplicate ? "a duplicate of" : "distinct from",
-                        other);
+        err = cmn_audit(
+            c, actor, "duplicate.decided", req->tracking_id, "%s %s",
+            req->duplicate ? "a duplicate of" : "distinct from", other);
     return err;
 }
 
@@ -378,8 +379,8 @@ itk_duplicate_decide(PGconn *c, const cmn_env_msg_t *m, void *arg,
     const char *code = "";
     if (s_municipal_only(self, m, msg, sizeof msg, &code) != 0)
         return itk_action_reply(out, 0, msg, code);
-    if (cmn_text_check(req->reason, 500, CMN_TEXT_REQUIRED, why,
-                       sizeof why) != 0) {
+    if (cmn_text_check(req->reason, 500, CMN_TEXT_REQUIRED, why, sizeof why) !=
+        0) {
         snprintf(msg, sizeof msg, "reason: %s", why);
         return itk_action_reply(out, 0, msg, "invalid");
     }
@@ -418,7 +419,8 @@ itk_duplicate_decide(PGconn *c, const cmn_env_msg_t *m, void *arg,
         return err;
     }
     snprintf(msg, sizeof msg, "%s: %s %s", req->tracking_id,
-             req->duplicate ? "closed as a duplicate of" : "sent to review: distinct from",
+             req->duplicate ? "closed as a duplicate of"
+                            : "sent to review: distinct from",
              other);
     out->kick = true;
     return itk_action_reply(out, 1, msg, "");

@@ -125,9 +125,9 @@ s_forward(PGconn *c, const itk_t *self, size_t *sent)
         s_batch_free(&b);
         return cmn_pg_cmd(c, "COMMIT");
     }
-    PGresult *r = err == 0 ? cmn_pg_exec(c, "SELECT nextval('batch_seq')", 0,
-                                         NULL, &err)
-                           : NULL;
+    PGresult *r =
+        err == 0 ? cmn_pg_exec(c, "SELECT nextval('batch_seq')", 0, NULL, &err)
+                 : NULL;
     if (r != NULL) {
         snprintf(batch_id, sizeof batch_id, "%s-B%05lld", office,
                  atoll(PQgetvalue(r, 0, 0)));

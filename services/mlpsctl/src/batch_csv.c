@@ -1,7 +1,8 @@
 /* batch_csv.c - CSV batch files: RFC 4180 rows read with libcsv in strict
  * mode, a header line that names the columns, and each row turned into the
- * JSON of a filing, which ctl_filing_from_json() converts as it does an
- * NDJSON line (docs/batch-format.md).
+ * JSON of a filing (cell by cell in batch_csv_cell.c), which
+ * ctl_filing_from_json() converts as it does an NDJSON line
+ * (docs/batch-format.md).
  *
  * libcsv is fed one piece of the file at a time, each ending at a carriage
  * return or a line feed (or at the piece buffer's end), so a row can only
@@ -20,45 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { S_STR, S_BOOL, S_INT, S_MATERIALS } s_kind_t;
-
-/* The layout: every field of a Filing, one contact, the materials in one
- * column. json_test.c checks it against the proto's descriptors. */
-static const struct {
-    const char *name;
-    s_kind_t kind;
-} s_layout[] = {
-    {"unit.name", S_STR},
-    {"unit.credit_code", S_STR},
-    {"unit.region_code", S_STR},
-    {"unit.sector", S_STR},
-    {"unit.unit_type", S_STR},
-    {"unit.department", S_STR},
-    {"unit.contacts[0].name", S_STR},
-    {"unit.contacts[0].role", S_STR},
-    {"unit.contacts[0].phone", S_STR},
-    {"unit.contacts[0].email", S_STR},
-    {"unit.has_supervisor", S_BOOL},
-    {"unit.supervisor_name", S_STR},
-    {"system.name", S_STR},
-    {"system.system_type", S_STR},
-    {"system.technology", S_STR},
-    {"system.business", S_STR},
-    {"system.service_scope", S_STR},
-    {"system.go_live_date", S_STR},
-    {"system.interconnection", S_STR},
-    {"grading.business.object", S_STR},
-    {"grading.business.degree", S_STR},
-    {"grading.business.proposed_level", S_INT},
-    {"grading.service.object", S_STR},
-    {"grading.service.degree", S_STR},
-    {"grading.service.proposed_level", S_INT},
-    {"grading.final_level", S_INT},
-    {"grading.graded_on", S_STR},
-    {"materials", S_MATERIALS},
-};
-
-#define S_NLAYOUT    (sizeof s_layout / sizeof s_layout[0])
 #define S_MAX_FIELDS 64 /* fields of a row kept; more are only counted */
 
 struct ctl__csv {
@@ -76,8 +38,8 @@ struct ctl__csv {
     bool have_header;
     size_t ncols;
     size_t kind_of[S_MAX_FIELDS];
-    unsigned col_of[S_NLAYOUT]; /* from 1; 0: not in the file */
-    cmn_problem_t walk;         /* the JSON conversion's errors */
+    unsigned col_of[CTL__CSV_NLAYOUT]; /* from 1; 0: not in the file */
+    cmn_problem_t walk;                /* the JSON conversion's errors */
 };
 
 #define S_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
@@ -136,12 +98,6 @@ ctl__csv_reset(ctl__csv_t *self)
     self->have_header = false;
     self->ncols = 0;
     memset(self->col_of, 0, sizeof self->col_of);
-}
-
-const char *
-ctl__csv_layout(size_t i)
-{
-    return i < S_NLAYOUT ? s_layout[i].name : NULL;
 }
 
 /* --- libcsv's callbacks ---------------------------------------------- */
@@ -212,26 +168,17 @@ s_printable(const char *text, char out[65])
 /* --- the header ------------------------------------------------------ */
 
 static int
-s_layout_find(const char *name)
-{
-    for (size_t k = 0; k < S_NLAYOUT; k++)
-        if (strcmp(s_layout[k].name, name) == 0)
-            return (int) k;
-    return -1;
-}
-
-static int
 s_header(ctl__csv_t *self, const char *name, cmn_problem_t *errs)
 {
     uint32_t line = self->row_line;
     char shown[65];
-    if (self->nfields > S_NLAYOUT)
+    if (self->nfields > CTL__CSV_NLAYOUT)
         return s_fatal(errs, name, line,
                        "the header has %zu columns; the layout has %zu",
-                       self->nfields, S_NLAYOUT);
+                       self->nfields, CTL__CSV_NLAYOUT);
     for (size_t i = 0; i < self->nfields; i++) {
         const char *cell = self->buf + self->off[i];
-        int k = s_layout_find(cell);
+        int k = ctl__csv_layout_find(cell);
         s_printable(cell, shown);
         if (k < 0 || strlen(cell) != self->cell_len[i])
             return s_fatal(errs, name, line,
@@ -252,9 +199,9 @@ bool
 ctl__csv_is_header(const char *text, size_t len)
 {
     size_t q = len > 0 && text[0] == '"';
-    for (size_t k = 0; k < S_NLAYOUT; k++) {
-        size_t n = strlen(s_layout[k].name), end = q + n + q;
-        if (len < q + n || memcmp(text + q, s_layout[k].name, n) != 0)
+    for (size_t k = 0; k < CTL__CSV_NLAYOUT; k++) {
+        size_t n = strlen(ctl__csv_layout(k)), end = q + n + q;
+        if (len < q + n || memcmp(text + q, ctl__csv_layout(k), n) != 0)
             continue;
         if (q && (len < end || text[q + n] != '"'))
             continue;
@@ -268,184 +215,13 @@ ctl__csv_is_header(const char *text, size_t len)
 unsigned
 ctl__csv_column(const ctl__csv_t *self, const char *field)
 {
-    for (size_t k = 0; k < S_NLAYOUT; k++) {
-        size_t n = strlen(s_layout[k].name);
-        if (strncmp(field, s_layout[k].name, n) == 0 &&
+    for (size_t k = 0; k < CTL__CSV_NLAYOUT; k++) {
+        size_t n = strlen(ctl__csv_layout(k));
+        if (strncmp(field, ctl__csv_layout(k), n) == 0 &&
             (field[n] == '\0' || field[n] == '[' || field[n] == '.'))
             return self->col_of[k];
     }
     return 0;
-}
-
-/* --- a row to JSON --------------------------------------------------- */
-
-/* A JSON string of text[0..len) into *out; NULL and an error when it is
- * not UTF-8 (jansson checks). CMN_ENOMEM. */
-static int
-s_string(const char *text, size_t len, const char *field, json_t **out,
-         cmn_problem_t *errs)
-{
-    *out = json_stringn(text, len);
-    if (*out != NULL)
-        return 0;
-    json_t *raw = json_stringn_nocheck(text, len);
-    if (raw == NULL)
-        return CMN_ENOMEM;
-    json_decref(raw);
-    cmn_problem_add(errs, field, "is not valid UTF-8");
-    return 0;
-}
-
-/* Sets the value at path ("unit.contacts[0].name") in root, making the
- * objects (and the one-item array) on the way. Steals v. */
-static int
-s_put(json_t *root, const char *path, json_t *v)
-{
-    json_t *cur = root;
-    char key[64];
-    for (;;) {
-        const char *dot = strchr(path, '.');
-        size_t n = dot != NULL ? (size_t) (dot - path) : strlen(path);
-        snprintf(key, sizeof key, "%.*s", (int) n, path);
-        if (dot == NULL)
-            return json_object_set_new(cur, key, v) == 0 ? 0 : CMN_ENOMEM;
-        char *bracket = strchr(key, '['); /* "contacts[0]" */
-        if (bracket != NULL)
-            *bracket = '\0';
-        json_t *next = json_object_get(cur, key);
-        if (next == NULL) {
-            next = bracket != NULL ? json_array() : json_object();
-            if (json_object_set_new(cur, key, next) != 0)
-                goto oom;
-            if (bracket != NULL && json_array_append_new(next, json_object()))
-                goto oom;
-        }
-        cur = bracket != NULL ? json_array_get(next, 0) : next;
-        path = dot + 1;
-    }
-oom:
-    json_decref(v);
-    return CMN_ENOMEM;
-}
-
-/* One material, "KIND:NAME:SHA256" (the name may hold colons), spaces
- * around it dropped; NULL and an error when it is not of that form. */
-static int
-s_material(const char *a, const char *b, const char *field, json_t **out,
-           cmn_problem_t *errs)
-{
-    const char *c1 = NULL, *c2 = NULL;
-    json_t *kind = NULL, *name = NULL, *sha = NULL;
-    *out = NULL;
-    for (; a < b && *a == ' '; a++)
-        ;
-    for (; b > a && b[-1] == ' '; b--)
-        ;
-    for (const char *p = a; p < b; p++)
-        if (*p == ':')
-            c2 = c1 == NULL ? (c1 = p) : p;
-    if (c1 == NULL || c1 == c2) {
-        cmn_problem_add(errs, field, "expected KIND:NAME:SHA256");
-        return 0;
-    }
-    int rc = s_string(a, (size_t) (c1 - a), field, &kind, errs);
-    if (rc == 0)
-        rc = s_string(c1 + 1, (size_t) (c2 - c1 - 1), field, &name, errs);
-    if (rc == 0)
-        rc = s_string(c2 + 1, (size_t) (b - c2 - 1), field, &sha, errs);
-    if (rc == 0 && kind != NULL && name != NULL && sha != NULL) {
-        *out = json_pack("{sososo}", "kind", kind, "name", name, "sha256", sha);
-        return *out != NULL ? 0 : CMN_ENOMEM; /* "o" steals even on failure */
-    }
-    json_decref(kind);
-    json_decref(name);
-    json_decref(sha);
-    return rc;
-}
-
-/* The materials cell: items joined by ';'. */
-static int
-s_materials(const char *text, size_t len, unsigned col, json_t **out,
-            cmn_problem_t *errs)
-{
-    const char *p = text, *end = text + len;
-    char field[64];
-    json_t *arr = json_array();
-    if (arr == NULL)
-        return CMN_ENOMEM;
-    for (size_t i = 0;; i++) {
-        const char *semi = memchr(p, ';', (size_t) (end - p));
-        const char *stop = semi != NULL ? semi : end;
-        json_t *item = NULL;
-        snprintf(field, sizeof field, "materials[%zu] (column %u)", i, col);
-        if (s_material(p, stop, field, &item, errs) != 0 ||
-            (item != NULL && json_array_append_new(arr, item) != 0)) {
-            json_decref(arr);
-            return CMN_ENOMEM;
-        }
-        if (semi == NULL)
-            break;
-        p = semi + 1;
-    }
-    *out = arr;
-    return 0;
-}
-
-/* A digit string of 1 to 9 digits as a number, else -1. */
-static long
-s_number(const char *text, size_t len)
-{
-    long n = 0;
-    if (len == 0 || len > 9)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] < '0' || text[i] > '9')
-            return -1;
-        n = n * 10 + (text[i] - '0');
-    }
-    return n;
-}
-
-/* Cell i (not empty) into root at its column's path. */
-static int
-s_cell(ctl__csv_t *self, size_t i, json_t *root, cmn_problem_t *errs)
-{
-    size_t k = self->kind_of[i], len = self->cell_len[i];
-    const char *text = self->buf + self->off[i];
-    char field[96];
-    json_t *v = NULL;
-    int rc = 0;
-    snprintf(field, sizeof field, "%s (column %zu)", s_layout[k].name, i + 1);
-    if (strlen(text) != len) {
-        cmn_problem_add(errs, field, "must not contain a NUL character");
-        return 0;
-    }
-    long n = s_number(text, len);
-    switch (s_layout[k].kind) {
-    case S_STR:
-        rc = s_string(text, len, field, &v, errs);
-        break;
-    case S_BOOL:
-        if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0) {
-            if ((v = json_boolean(text[0] == 't')) == NULL)
-                rc = CMN_ENOMEM;
-        } else {
-            cmn_problem_add(errs, field, "expected true or false");
-        }
-        break;
-    case S_INT:
-        if (n >= 0 && (v = json_integer(n)) == NULL)
-            rc = CMN_ENOMEM;
-        else if (n < 0)
-            cmn_problem_add(errs, field, "expected an integer");
-        break;
-    case S_MATERIALS:
-        rc = s_materials(text, len, (unsigned) i + 1, &v, errs);
-        break;
-    }
-    if (rc == 0 && v != NULL)
-        rc = s_put(root, s_layout[k].name, v);
-    return rc;
 }
 
 /* The conversion's errors into errs, each with its column. */
@@ -482,7 +258,8 @@ s_record(ctl__csv_t *self, Mlps__V1__Filing **filing, cmn_problem_t *errs)
         return CMN_ENOMEM;
     for (size_t i = 0; i < self->ncols && rc == 0; i++)
         if (self->cell_len[i] > 0)
-            rc = s_cell(self, i, root, errs);
+            rc = ctl__csv_cell(self->kind_of[i], self->buf + self->off[i],
+                               self->cell_len[i], i + 1, root, errs);
     if (rc != 0)
         goto out;
     cmn_problem_init(&self->walk);

@@ -90,7 +90,7 @@ s_zap(void *arg)
         zmq_msg_t part[8];
         int n = 0, more = 1;
         for (; more && n < 8; n++) {
-            zmq_msg_init(&part[n]);
+            (void) zmq_msg_init(&part[n]);
             if (zmq_msg_recv(&part[n], srv->zap, 0) < 0) {
                 zmq_msg_close(&part[n]);
                 zmq_close(srv->zap);
@@ -125,7 +125,7 @@ s_serve(void *arg)
     for (int i = 0; i < S_NSOCKS; i++)
         items[i] = (zmq_pollitem_t){srv->sock[i], 0, ZMQ_POLLIN, 0};
     zmq_msg_t m;
-    zmq_msg_init(&m);
+    (void) zmq_msg_init(&m);
     srv->got_at = -1;
     if (zmq_poll(items, S_NSOCKS, 10000) <= 0)
         goto out;
@@ -301,15 +301,19 @@ s_setup(void **state)
     for (int i = 0; i < S_NSOCKS; i++) {
         void *zs = s_srv.sock[i] = zmq_socket(s_srv.ctx, ZMQ_REP);
         int zero = 0, wait = 10000, one = 1;
-        zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-        zmq_setsockopt(zs, ZMQ_RCVTIMEO, &wait, sizeof wait);
-        zmq_setsockopt(zs, ZMQ_ZAP_DOMAIN, "mlps.api", 8);
-        zmq_setsockopt(zs, ZMQ_CURVE_SERVER, &one, sizeof one);
-        zmq_setsockopt(zs, ZMQ_CURVE_SECRETKEY, s_keys.sec[i], 41);
+        assert_int_equal(zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero), 0);
+        assert_int_equal(zmq_setsockopt(zs, ZMQ_RCVTIMEO, &wait, sizeof wait),
+                         0);
+        assert_int_equal(zmq_setsockopt(zs, ZMQ_ZAP_DOMAIN, "mlps.api", 8), 0);
+        assert_int_equal(zmq_setsockopt(zs, ZMQ_CURVE_SERVER, &one, sizeof one),
+                         0);
+        assert_int_equal(
+            zmq_setsockopt(zs, ZMQ_CURVE_SECRETKEY, s_keys.sec[i], 41), 0);
         if (zmq_bind(zs, "tcp://127.0.0.1:*") != 0)
             return -1;
         size_t len = sizeof s_srv.endpoint[i];
-        zmq_getsockopt(zs, ZMQ_LAST_ENDPOINT, s_srv.endpoint[i], &len);
+        assert_int_equal(
+            zmq_getsockopt(zs, ZMQ_LAST_ENDPOINT, s_srv.endpoint[i], &len), 0);
     }
     return 0;
 }

@@ -34,7 +34,7 @@ s_serve(void *arg)
 {
     s_server_t *srv = arg;
     zmq_msg_t m;
-    zmq_msg_init(&m);
+    (void) zmq_msg_init(&m);
     if (zmq_msg_recv(&m, srv->sock, 0) < 0)
         goto out;
     Mlps__V1__Envelope *e =
@@ -113,12 +113,15 @@ s_setup(void **state)
     s_srv.ctx = zmq_ctx_new();
     s_srv.sock = zmq_socket(s_srv.ctx, ZMQ_REP);
     int zero = 0, wait = 10000;
-    zmq_setsockopt(s_srv.sock, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt(s_srv.sock, ZMQ_RCVTIMEO, &wait, sizeof wait);
+    assert_int_equal(zmq_setsockopt(s_srv.sock, ZMQ_LINGER, &zero, sizeof zero),
+                     0);
+    assert_int_equal(
+        zmq_setsockopt(s_srv.sock, ZMQ_RCVTIMEO, &wait, sizeof wait), 0);
     if (zmq_bind(s_srv.sock, "tcp://127.0.0.1:*") != 0)
         return -1;
     size_t len = sizeof s_srv.endpoint;
-    zmq_getsockopt(s_srv.sock, ZMQ_LAST_ENDPOINT, s_srv.endpoint, &len);
+    assert_int_equal(
+        zmq_getsockopt(s_srv.sock, ZMQ_LAST_ENDPOINT, s_srv.endpoint, &len), 0);
     return 0;
 }
 

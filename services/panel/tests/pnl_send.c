@@ -219,11 +219,12 @@ s_start(cmn_svc_t *svc, void *arg)
         cmn_log_error("\"peers\" must name panel");
         return CMN_ECONFIG;
     }
-    uv_timer_init(cmn_svc_loop(svc), &s->timer);
+    (void) uv_timer_init(cmn_svc_loop(svc), &s->timer);
     s->timer.data = s;
     s->timing = true;
     s->deadline = uv_now(cmn_svc_loop(svc)) + (uint64_t) s->conf.timeout_ms;
-    uv_timer_start(&s->timer, s_on_timer, 100, 50);
+    /* Fails only on a closing handle; this one was just opened. */
+    (void) uv_timer_start(&s->timer, s_on_timer, 100, 50);
     int err = cmn_db_submit(cmn_svc_db(svc), s_put_work, s_put_done, s);
     if (err == 0)
         s->busy = true;

@@ -95,9 +95,8 @@ static const char *const s_state_names[RVW_ST_COUNT] = {
     "", "pending", "accepted", "incomplete", "panel", "escalated", "closed"};
 
 static const char *const s_event_names[RVW_EV_COUNT] = {
-    "FilingReceived", "MaterialsSupplemented", "UnitInsists",
-    "PanelDecision",  "PanelEscalation",       "ReviewDecideRequest",
-    "FilingRevised"};
+    "FilingReceived",  "MaterialsSupplemented", "UnitInsists",  "PanelDecision",
+    "PanelEscalation", "ReviewDecideRequest",   "FilingRevised"};
 
 static const char *const s_act_names[] = {
     "refuse", "repeat", "ignore", "decide", "settle", "escalate", "judge"};

@@ -61,8 +61,7 @@ static bool
 s_district_of(const rvw_t *self, const char *sender, const char *named)
 {
     const dom_hierarchy_t *h = cmn_svc_hierarchy(self->svc);
-    const dom_office_t *d =
-        h && named ? dom_hierarchy_office(h, named) : NULL;
+    const dom_office_t *d = h && named ? dom_hierarchy_office(h, named) : NULL;
     return d != NULL && strcmp(d->parent, sender) == 0;
 }
 
@@ -187,8 +186,8 @@ s_on_supplement(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         goto out;
     }
     dom_material_t add[DOM_MAT_COUNT];
-    s_add_kinds(&k, add,
-                rvw_kinds_present(ms->materials, ms->n_materials, add));
+    size_t nadd = rvw_kinds_present(ms->materials, ms->n_materials, add);
+    s_add_kinds(&k, add, nadd);
     /* The count starts again from the day the materials arrive. */
     k.clock_note[0] = '\0';
     rvw_flow_clock_note(&k, rvw_clock_restart(&k.clock, day), "restart");

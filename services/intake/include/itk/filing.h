@@ -36,7 +36,8 @@ int itk_filing_new(PGconn *c, const itk_t *self, itk_new_filing_t *n,
 int itk_filing_revise(PGconn *c, const itk_t *self, const itk_known_t *known,
                       const Mlps__V1__Filing *f, const char *digest,
                       int revision, const char *system_key,
-                      const char *received_on, const char *actor) CMN_MUST_CHECK;
+                      const char *received_on,
+                      const char *actor) CMN_MUST_CHECK;
 
 /* Hands a stored filing to review now (FilingReceived, the case's first
  * message): a held filing an office found distinct. */

@@ -26,13 +26,13 @@ typedef enum {
 
 typedef struct {
     cmn_svc_conf_t base;
-    long batch_ms;      /* district: how often to forward a batch */
-    long batch_max;     /* district: filings in one batch at most */
-    long aggregate_day; /* district: send the month's aggregate on or after
-                           this day of it by itself (0: only when asked) */
+    long batch_ms;           /* district: how often to forward a batch */
+    long batch_max;          /* district: filings in one batch at most */
+    long aggregate_day;      /* district: send the month's aggregate on or after
+                                this day of it by itself (0: only when asked) */
     long aggregate_resend_s; /* district: after that day, send it again when
                                 the month changed, at most this often */
-    long utc_offset_s;  /* municipal: the zone the monthly deadline is in */
+    long utc_offset_s; /* municipal: the zone the monthly deadline is in */
 } itk_conf_t;
 
 typedef struct {

@@ -42,7 +42,7 @@ typedef struct {
     const char *batch_id;     /* the batch it came in; NULL */
     int revision;             /* 1 for a new filing */
     const char *system_key;
-    const char *state;        /* "received", "held" */
+    const char *state; /* "received", "held" */
 } itk_new_filing_t;
 
 /* Inserts a filing; *inserted 0 when a twin (the same digest or tracking
@@ -51,9 +51,9 @@ int itk_store_insert(PGconn *c, const itk_t *self, const itk_new_filing_t *n,
                      char tracking[64], int *inserted) CMN_MUST_CHECK;
 
 /* Replaces a filing's content with revision `revision` of it. */
-int itk_store_revise(PGconn *c, const char *tracking,
-                     const Mlps__V1__Filing *f, const char *digest,
-                     int revision, const char *system_key) CMN_MUST_CHECK;
+int itk_store_revise(PGconn *c, const char *tracking, const Mlps__V1__Filing *f,
+                     const char *digest, int revision,
+                     const char *system_key) CMN_MUST_CHECK;
 
 /* A filing as a newcomer is compared with it. */
 typedef struct {

@@ -10,10 +10,10 @@
  * UnitInsists settles a C case at the unit's level with a liability
  * notice; FilingRevised (a district's changed record) is reviewed afresh
  * while the case waits. Each change of state goes back to the municipal
- * intake (CaseDecided), which tells the district. A timer watches the clock of every case the office owes an
- * answer: a warning before the deadline, a breach recorded after it.
- * Clients ask for a case's status and letter (with the unit's proof, or
- * as an office covering the unit), and staff for the queue. */
+ * intake (CaseDecided), which tells the district. A timer watches the clock of
+ * every case the office owes an answer: a warning before the deadline, a breach
+ * recorded after it. Clients ask for a case's status and letter (with the
+ * unit's proof, or as an office covering the unit), and staff for the queue. */
 #ifndef RVW_REVIEW_H
 #define RVW_REVIEW_H
 #include "cmn/svc.h"
@@ -21,9 +21,9 @@
 
 #include <stdbool.h>
 
-#define RVW_INTAKE_DEST "intake" /* the municipal intake, optional peer */
-#define RVW_EVAL_DEST "evaluation" /* after A (optional peers) */
-#define RVW_CERT_DEST "cert"
+#define RVW_INTAKE_DEST "intake"     /* the municipal intake, optional peer */
+#define RVW_EVAL_DEST   "evaluation" /* after A (optional peers) */
+#define RVW_CERT_DEST   "cert"
 
 /* What review.auto decides without a person. */
 typedef enum {
