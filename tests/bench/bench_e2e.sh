@@ -24,7 +24,7 @@ N=${BENCH_FILINGS:-3000}
 C=${BENCH_INFLIGHT:-32}
 RATE=${BENCH_RATE:-100}
 RN=${BENCH_RATE_COUNT:-1000}
-BASE=${BENCH_BASE:-32200}
+BASE=${BENCH_BASE:-32300}
 # shellcheck source=lib.sh
 . "$ROOT/tests/bench/lib.sh"
 t_workdir bench-e2e

@@ -22,7 +22,7 @@ set -euo pipefail
 BIN=$(cd "${1:-build}" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${BENCH_FILINGS:-10000}
-BASE=${BENCH_BASE:-32400}
+BASE=${BENCH_BASE:-32500}
 D=110108
 DISTRICTS=$D
 # shellcheck source=lib.sh

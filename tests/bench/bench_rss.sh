@@ -15,7 +15,7 @@ BIN=$(cd "${1:-build}" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${BENCH_FILINGS:-9000}
 C=${BENCH_INFLIGHT:-32}
-BASE=${BENCH_BASE:-32300}
+BASE=${BENCH_BASE:-32400}
 SERVICES=(intake review panel audit evaluation cert)
 # shellcheck source=lib.sh
 . "$ROOT/tests/bench/lib.sh"
