@@ -15,12 +15,12 @@
 #define S_LOCK_SQL "SELECT pg_advisory_xact_lock(hashtext('mlps.audit.chain'))"
 
 /* The last record (NULLs when the chain is empty), the database's clock and
- * the transaction's start, in microseconds, read after the lock so the last
+ * the transaction's id (txid_current()), read after the lock so the last
  * record is current. */
 #define S_LAST_SQL                                                \
     "SELECT l.seq, l.hash, "                                      \
     "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint, " \
-    "(extract(epoch FROM now()) * 1000000)::bigint "              \
+    "txid_current() "                                             \
     "FROM (SELECT 1) AS one LEFT JOIN "                           \
     "(SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1) AS l ON true"
 
@@ -30,7 +30,7 @@
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
 
 /* The next record of a transaction that has appended already: inserted
- * only while it is the same transaction (its start, $13, unchanged: it
+ * only while it is the same transaction (its id, $13, unchanged: it
  * still holds the lock) and the chain still ends at the record before
  * ($1 - 1); otherwise nothing, and the append takes the lock and reads. */
 #define S_INSERT_NEXT_SQL                                                   \
@@ -38,18 +38,18 @@
     "outcome, office, at, recorded_at, prev_hash, hash) "                   \
     "SELECT $1::bigint, $2::uuid, $3::text, $4::text, $5::text, $6::text, " \
     "$7::text, $8::text, $9::timestamptz, $10::timestamptz, $11::text, "    \
-    "$12::text WHERE (extract(epoch FROM now()) * 1000000)::bigint = "      \
+    "$12::text WHERE txid_current() = "                                     \
     "$13::bigint AND (SELECT seq FROM chain ORDER BY seq DESC LIMIT 1) = "  \
     "$1::bigint - 1"
 
 /* The record this thread last appended on conn, and the transaction that
- * appended it (its start, now()): while that transaction lasts it holds
+ * appended it (its id, txid_current()): while that transaction lasts it holds
  * the lock, so its next append follows this record with one statement
  * instead of three (the lock, the read, the insert). Records appended in
  * one transaction share the clock read at its first append. */
 typedef struct {
     const PGconn *conn; /* NULL: nothing known */
-    int64_t seq, recorded_at_us, xact_us;
+    int64_t seq, recorded_at_us, xact_id;
     char hash[AUD_HASH_HEX_LEN + 1];
 } s_tail_t;
 
@@ -230,10 +230,10 @@ aud_chain_format_ts(int64_t us, char out[40])
 }
 
 /* Reads the last record into rec (seq and prev_hash), the clock, and the
- * transaction's start into *xact_us. */
+ * transaction's id into *xact_id. */
 static int
 s_read_last(PGconn *conn, aud_record_t *rec, char prev[AUD_HASH_HEX_LEN + 1],
-            int64_t *xact_us)
+            int64_t *xact_id)
 {
     int err;
     PGresult *r = cmn_pg_exec(conn, S_LAST_SQL, 0, NULL, &err);
@@ -250,18 +250,18 @@ s_read_last(PGconn *conn, aud_record_t *rec, char prev[AUD_HASH_HEX_LEN + 1],
         snprintf(prev, AUD_HASH_HEX_LEN + 1, "%s", PQgetvalue(r, 0, 1));
     }
     rec->recorded_at_us = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
-    *xact_us = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
+    *xact_id = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
     rec->prev_hash = prev;
     PQclear(r);
     return 0;
 }
 
 /* Hashes rec and inserts it (next: with S_INSERT_NEXT_SQL and the
- * transaction's start xact_us; else S_INSERT_SQL); *inserted: whether a
+ * transaction's id xact_id; else S_INSERT_SQL); *inserted: whether a
  * row went in. */
 static int
 s_insert(PGconn *conn, bool next, aud_record_t *rec,
-         char hash[AUD_HASH_HEX_LEN + 1], int64_t xact_us, bool *inserted)
+         char hash[AUD_HASH_HEX_LEN + 1], int64_t xact_id, bool *inserted)
 {
     char seqs[24], at[40], recorded[40], xact[24];
     int err = aud_chain_format_ts(rec->at_us, at);
@@ -272,7 +272,7 @@ s_insert(PGconn *conn, bool next, aud_record_t *rec,
     if (err != 0)
         return err;
     snprintf(seqs, sizeof seqs, "%lld", (long long) rec->seq);
-    snprintf(xact, sizeof xact, "%lld", (long long) xact_us);
+    snprintf(xact, sizeof xact, "%lld", (long long) xact_id);
     const char *p[13] = {
         seqs,           rec->event_id, rec->service, rec->actor, rec->action,
         rec->case_id,   rec->outcome,  rec->office,  at,         recorded,
@@ -297,7 +297,7 @@ aud_chain_append(PGconn *conn, const char *event_id,
                         .outcome = ev->outcome,
                         .office = ev->office,
                         .at_us = ev->at_us};
-    int64_t xact_us = 0;
+    int64_t xact_id = 0;
     bool inserted = false;
     int err = 0;
     if (s_tail.conn == conn) { /* maybe the same transaction: one statement */
@@ -305,16 +305,16 @@ aud_chain_append(PGconn *conn, const char *event_id,
         rec.recorded_at_us = s_tail.recorded_at_us;
         snprintf(prev, sizeof prev, "%s", s_tail.hash);
         rec.prev_hash = prev;
-        xact_us = s_tail.xact_us;
-        err = s_insert(conn, true, &rec, hash, xact_us, &inserted);
+        xact_id = s_tail.xact_id;
+        err = s_insert(conn, true, &rec, hash, xact_id, &inserted);
     }
     s_tail.conn = NULL;
     if (err == 0 && !inserted) { /* a new transaction: the lock, the read */
         err = cmn_pg_cmd(conn, S_LOCK_SQL);
         if (err == 0)
-            err = s_read_last(conn, &rec, prev, &xact_us);
+            err = s_read_last(conn, &rec, prev, &xact_id);
         if (err == 0)
-            err = s_insert(conn, false, &rec, hash, xact_us, &inserted);
+            err = s_insert(conn, false, &rec, hash, xact_id, &inserted);
         if (err == 0 && !inserted)
             err = CMN_EDB;
     }
@@ -323,7 +323,7 @@ aud_chain_append(PGconn *conn, const char *event_id,
     s_tail = (s_tail_t){.conn = conn,
                         .seq = rec.seq,
                         .recorded_at_us = rec.recorded_at_us,
-                        .xact_us = xact_us};
+                        .xact_id = xact_id};
     snprintf(s_tail.hash, sizeof s_tail.hash, "%s", hash);
     if (seq != NULL)
         *seq = rec.seq;
