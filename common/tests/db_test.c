@@ -375,7 +375,7 @@ test_pool_prepares_statements(void **state)
 {
     (void) state;
     uv_loop_t loop;
-    uv_loop_init(&loop);
+    assert_int_equal(uv_loop_init(&loop), 0);
     char url[256];
     cmn_test_pg_url(url, sizeof url, "dbt_a_svc");
     int err, step = 0;
