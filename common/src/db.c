@@ -1,6 +1,7 @@
 /* db.c - libpq connection pool on libuv's thread pool. */
 #include "cmn/db.h"
 #include "cmn/log.h"
+#include "pgstmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,8 @@ s_connect(cmn_db_t *db, int slot)
     const char *vals[] = {db->conninfo, "3", NULL};
     c = PQconnectdbParams(keys, vals, 1);
     cmn_pg_quiet(c);
+    if (PQstatus(c) == CONNECTION_OK && cmn__pgstmt_attach(c) != 0)
+        cmn_log_warn("no statement cache: statements run unprepared");
     if (PQstatus(c) == CONNECTION_OK && db->session_sql != NULL &&
         cmn_pg_cmd(c, db->session_sql) != 0) {
         PQfinish(c);
@@ -262,7 +265,7 @@ cmn_pg_execb(PGconn *conn, const char *sql, int nparams,
              int *err)
 {
     PGresult *r =
-        PQexecParams(conn, sql, nparams, NULL, params, lengths, formats, 0);
+        cmn__pgstmt_exec(conn, sql, nparams, params, lengths, formats);
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         *err = 0;

@@ -1,10 +1,9 @@
-/* inbox.c - Envelopes in, applied exactly once, Acks out after commit. */
-#include "cmn/inbox.h"
+/* inbox.c - Envelopes in, senders checked, batches dispatched, Acks out
+ * after commit; inbox_apply.c applies the batches. */
 #include "cmn/curve.h"
 #include "cmn/log.h"
 #include "cmn/pb.h"
-#include "cmn/pgarray.h"
-#include "cmn/zsock.h"
+#include "inbox_int.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,293 +12,10 @@
 
 #define S_MAX_QUEUED 100000
 
-typedef struct s_item {
-    struct s_item *next;
-    uint8_t ident[255];
-    size_t identlen;
-    cmn_env_msg_t *m;
-    int status; /* Ack status; 0 = send no ack */
-    char reason[200];
-} s_item_t;
-
-typedef struct {
-    cmn_inbox_t *ib;
-    s_item_t **items;
-    int n;
-    int applied;
-} s_batch_t;
-
-struct cmn_inbox {
-    uv_loop_t *loop;
-    cmn_db_t *db;
-    cmn_zsock_t *sock;
-    cmn_inbox_opts_t opts;
-    cmn_env_rules_t rules;
-    cmn_msgtype_t *types;
-    s_item_t *head, *tail;
-    int queued;
-    int running;
-    bool stopped;
-    cmn_inbox_stats_t stats;
-};
-
-static const cmn_inbox_handler_t *
-s_handler(const cmn_inbox_t *ib, const cmn_env_msg_t *m)
-{
-    return &ib->opts.handlers[m->mt - ib->types];
-}
-
-/* --- worker thread --------------------------------------------------- */
-
-/* Status of a message the inbox has seen: DUPLICATE or REJECTED. */
-static int
-s_seen(PGconn *c, s_item_t *it)
-{
-    const char *p[1] = {it->m->env->message_id};
-    int err;
-    PGresult *r = cmn_pg_exec(c,
-                              "SELECT status, coalesce(reason, '') FROM inbox"
-                              " WHERE message_id = $1",
-                              1, p, &err);
-    if (r == NULL)
-        return err;
-    it->status = MLPS__V1__ACK__STATUS__DUPLICATE;
-    if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "rejected") == 0) {
-        it->status = MLPS__V1__ACK__STATUS__REJECTED;
-        snprintf(it->reason, sizeof it->reason, "%s", PQgetvalue(r, 0, 1));
-    }
-    PQclear(r);
-    return 0;
-}
-
-/* Orders a versioned message. 1 = go on, 0 = decided (status set). */
-static int
-s_order(PGconn *c, s_item_t *it, int *err)
-{
-    const Mlps__V1__Envelope *e = it->m->env;
-    const char *p[2] = {e->source, e->correlation_id};
-    PGresult *r = cmn_pg_exec(c,
-                              "INSERT INTO inbox_case VALUES ($1, $2, 0) "
-                              "ON CONFLICT DO NOTHING",
-                              2, p, err);
-    PQclear(r);
-    if (*err != 0)
-        return 0;
-    r = cmn_pg_exec(c,
-                    "SELECT version FROM inbox_case WHERE source = $1 AND "
-                    "correlation_id = $2 FOR UPDATE",
-                    2, p, err);
-    if (r == NULL)
-        return 0;
-    unsigned long long cur = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-    PQclear(r);
-    if (e->case_version <= cur) {
-        *err = s_seen(c, it);
-        return 0;
-    }
-    if (e->case_version > cur + 1) {
-        it->status = MLPS__V1__ACK__STATUS__RETRY;
-        snprintf(it->reason, sizeof it->reason,
-                 "case version %llu waits for %llu",
-                 (unsigned long long) e->case_version, cur + 1);
-        return 0;
-    }
-    return 1;
-}
-
-static int
-s_record(PGconn *c, s_item_t *it, const char *status, const char *reason,
-         int *inserted)
-{
-    const Mlps__V1__Envelope *e = it->m->env;
-    char ver[24];
-    snprintf(ver, sizeof ver, "%llu", (unsigned long long) e->case_version);
-    const char *p[7] = {e->message_id, e->source, e->type, e->correlation_id,
-                        ver,           status,    reason};
-    int err;
-    PGresult *r = cmn_pg_exec(c,
-                              "INSERT INTO inbox (message_id, source, type, "
-                              "correlation_id, case_version, status, reason) "
-                              "VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                              "ON CONFLICT DO NOTHING RETURNING 1",
-                              7, p, &err);
-    if (r == NULL)
-        return err;
-    *inserted = PQntuples(r);
-    PQclear(r);
-    if (*inserted && e->case_version > 0) {
-        const char *q[3] = {e->source, e->correlation_id, ver};
-        r = cmn_pg_exec(c,
-                        "UPDATE inbox_case SET version = $3 WHERE source = $1"
-                        " AND correlation_id = $2",
-                        3, q, &err);
-        PQclear(r);
-    }
-    return err;
-}
-
-/* Applies one message inside the open transaction. */
-static int
-s_apply_one(PGconn *c, cmn_inbox_t *ib, s_item_t *it)
-{
-    int err = 0, inserted = 0;
-    it->status = 0;
-    it->reason[0] = '\0';
-    if (it->m->env->case_version > 0 && !s_order(c, it, &err))
-        return err;
-    err = s_record(c, it, "applied", NULL, &inserted);
-    if (err != 0)
-        return err;
-    if (!inserted)
-        return s_seen(c, it);
-    err = s_handler(ib, it->m)->apply(c, it->m, ib->opts.arg, it->reason,
-                                      sizeof it->reason);
-    if (err == 0)
-        it->status = MLPS__V1__ACK__STATUS__APPLIED;
-    return err;
-}
-
-/* One transaction per message; a refusal is recorded for good. */
-static int
-s_apply_careful(PGconn *c, cmn_inbox_t *ib, s_item_t *it)
-{
-    int err = cmn_pg_cmd(c, "BEGIN");
-    if (err == 0)
-        err = s_apply_one(c, ib, it);
-    if (err == 0)
-        return cmn_pg_cmd(c, "COMMIT");
-    if (PQstatus(c) != CONNECTION_OK)
-        return CMN_EDBCONN;
-    cmn_pg_rollback(c);
-    if (err != CMN_EREJECT) {
-        it->status = 0; /* unknown: no ack, the sender tries again */
-        return 0;
-    }
-    char reason[200];
-    int inserted = 0;
-    snprintf(reason, sizeof reason, "%s",
-             it->reason[0] ? it->reason : "rejected");
-    err = cmn_pg_cmd(c, "BEGIN");
-    if (err == 0)
-        err = s_record(c, it, "rejected", reason, &inserted);
-    if (err == 0)
-        err = cmn_pg_cmd(c, "COMMIT");
-    if (err != 0) {
-        it->status = 0;
-        return PQstatus(c) == CONNECTION_OK ? 0 : CMN_EDBCONN;
-    }
-    it->status = MLPS__V1__ACK__STATUS__REJECTED;
-    snprintf(it->reason, sizeof it->reason, "%s", reason);
-    return 0;
-}
-
-static int
-s_str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/* Records every unversioned message of the batch in one statement, then
- * applies the new ones (a message that is twice in the batch is new once). */
-static int
-s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, s_item_t **items, int n)
-{
-    cmn_pgarray_t arr[4] = {CMN_PGARRAY_INIT, CMN_PGARRAY_INIT,
-                            CMN_PGARRAY_INIT, CMN_PGARRAY_INIT};
-    int err = 0, m = 0;
-    for (int i = 0; err == 0 && i < n; i++) {
-        const Mlps__V1__Envelope *e = items[i]->m->env;
-        if (e->case_version > 0)
-            continue;
-        const char *v[4] = {e->message_id, e->source, e->type,
-                            e->correlation_id};
-        for (int k = 0; err == 0 && k < 4; k++)
-            err = cmn_pgarray_add(&arr[k], v[k]);
-        m++;
-    }
-    PGresult *r = NULL;
-    const char *params[4] = {
-        cmn_pgarray_text(&arr[0]), cmn_pgarray_text(&arr[1]),
-        cmn_pgarray_text(&arr[2]), cmn_pgarray_text(&arr[3])};
-    if (err == 0 && m > 0)
-        r = cmn_pg_exec(c,
-                        "INSERT INTO inbox (message_id, source, type, "
-                        "correlation_id, status) SELECT u.m, u.s, u.t, u.c, "
-                        "'applied' FROM unnest($1::uuid[], $2::text[], "
-                        "$3::text[], $4::text[]) AS u(m, s, t, c) ON CONFLICT "
-                        "DO NOTHING RETURNING message_id::text",
-                        4, params, &err);
-    int nnew = r ? PQntuples(r) : 0;
-    char **fresh = calloc((size_t) nnew + 1, sizeof *fresh);
-    bool *claimed = calloc((size_t) nnew + 1, sizeof *claimed);
-    if (err == 0 && (fresh == NULL || claimed == NULL))
-        err = CMN_ENOMEM;
-    for (int i = 0; err == 0 && i < nnew; i++)
-        fresh[i] = PQgetvalue(r, i, 0);
-    if (err == 0)
-        qsort(fresh, (size_t) nnew, sizeof *fresh, s_str_cmp);
-    for (int i = 0; err == 0 && m > 0 && i < n; i++) {
-        s_item_t *it = items[i];
-        const char *mid = it->m->env->message_id;
-        if (it->m->env->case_version > 0)
-            continue;
-        char **hit =
-            bsearch(&mid, fresh, (size_t) nnew, sizeof *fresh, s_str_cmp);
-        if (hit == NULL || claimed[hit - fresh]) {
-            err = s_seen(c, it);
-            continue;
-        }
-        claimed[hit - fresh] = true; /* a second copy is a duplicate */
-        it->reason[0] = '\0';
-        err = s_handler(ib, it->m)->apply(c, it->m, ib->opts.arg, it->reason,
-                                          sizeof it->reason);
-        if (err == 0)
-            it->status = MLPS__V1__ACK__STATUS__APPLIED;
-    }
-    free(fresh);
-    free(claimed);
-    PQclear(r);
-    for (int k = 0; k < 4; k++)
-        cmn_pgarray_release(&arr[k]);
-    return err;
-}
-
-static int
-s_batch_work(PGconn *c, void *arg)
-{
-    s_batch_t *b = arg;
-    cmn_inbox_t *ib = b->ib;
-    int err = cmn_pg_cmd(c, "BEGIN");
-    if (err == 0)
-        err = s_apply_unversioned(c, ib, b->items, b->n);
-    for (int i = 0; err == 0 && i < b->n; i++)
-        if (b->items[i]->m->env->case_version > 0)
-            err = s_apply_one(c, ib, b->items[i]);
-    if (err == 0)
-        err = cmn_pg_cmd(c, "COMMIT");
-    if (err == 0)
-        return 0;
-    if (PQstatus(c) != CONNECTION_OK)
-        return CMN_EDBCONN;
-    cmn_pg_rollback(c);
-    if (b->n > 1)
-        cmn_log_debug("batch of %d failed (%s); applying one by one", b->n,
-                      cmn_strerror(err));
-    for (int i = 0; i < b->n; i++) {
-        err = s_apply_careful(c, ib, b->items[i]);
-        if (err != 0) {
-            for (int k = i; k < b->n; k++)
-                b->items[k]->status = 0;
-            return err;
-        }
-    }
-    return 0;
-}
-
 /* --- loop thread ----------------------------------------------------- */
 
 static void
-s_send_ack(cmn_inbox_t *ib, s_item_t **items, int n)
+s_send_ack(cmn_inbox_t *ib, cmn__inbox_item_t **items, int n)
 {
     Mlps__V1__Ack ack = MLPS__V1__ACK__INIT;
     Mlps__V1__Ack__Item *store = calloc((size_t) n, sizeof *store);
@@ -332,11 +48,11 @@ out:
 
 /* Sends one Ack per peer for the items that have a status. */
 static void
-s_ack_all(cmn_inbox_t *ib, s_item_t **items, int n)
+s_ack_all(cmn_inbox_t *ib, cmn__inbox_item_t **items, int n)
 {
     if (n <= 0)
         return;
-    s_item_t **group = calloc((size_t) n, sizeof *group);
+    cmn__inbox_item_t **group = calloc((size_t) n, sizeof *group);
     bool *done = calloc((size_t) n, sizeof *done);
     for (int i = 0; group && done && i < n; i++) {
         if (done[i] || items[i]->status == 0)
@@ -362,7 +78,7 @@ static void s_dispatch(cmn_inbox_t *ib);
 static void
 s_batch_done(int status, void *arg)
 {
-    s_batch_t *b = arg;
+    cmn__inbox_batch_t *b = arg;
     cmn_inbox_t *ib = b->ib;
     ib->running--;
     int applied = 0;
@@ -370,7 +86,7 @@ s_batch_done(int status, void *arg)
         cmn_log_warn("batch of %d not applied: %s; the sender will resend",
                      b->n, cmn_strerror(status));
     for (int i = 0; i < b->n; i++) {
-        s_item_t *it = b->items[i];
+        cmn__inbox_item_t *it = b->items[i];
         if (status != 0)
             it->status = 0;
         switch (it->status) {
@@ -409,8 +125,8 @@ s_batch_done(int status, void *arg)
 static int
 s_item_cmp(const void *a, const void *b)
 {
-    const Mlps__V1__Envelope *x = (*(s_item_t *const *) a)->m->env;
-    const Mlps__V1__Envelope *y = (*(s_item_t *const *) b)->m->env;
+    const Mlps__V1__Envelope *x = (*(cmn__inbox_item_t *const *) a)->m->env;
+    const Mlps__V1__Envelope *y = (*(cmn__inbox_item_t *const *) b)->m->env;
     int c = strcmp(x->correlation_id, y->correlation_id);
     if (c == 0)
         c = (x->case_version > y->case_version) -
@@ -423,8 +139,8 @@ s_dispatch(cmn_inbox_t *ib)
 {
     while (ib->head != NULL && ib->running < ib->opts.concurrency) {
         int n = ib->queued < ib->opts.batch ? ib->queued : ib->opts.batch;
-        s_batch_t *b = calloc(1, sizeof *b);
-        s_item_t **items = calloc((size_t) n, sizeof *items);
+        cmn__inbox_batch_t *b = calloc(1, sizeof *b);
+        cmn__inbox_item_t **items = calloc((size_t) n, sizeof *items);
         if (b == NULL || items == NULL) {
             free(b);
             free(items);
@@ -441,7 +157,8 @@ s_dispatch(cmn_inbox_t *ib)
         b->ib = ib;
         b->items = items;
         b->n = n;
-        if (cmn_db_submit(ib->db, s_batch_work, s_batch_done, b) != 0) {
+        if (cmn_db_submit(ib->db, cmn__inbox_batch_work, s_batch_done, b) !=
+            0) {
             for (int i = 0; i < n; i++) {
                 cmn_env_msg_destroy(&items[i]->m);
                 free(items[i]);
@@ -457,7 +174,8 @@ s_dispatch(cmn_inbox_t *ib)
 /* Answers REJECTED for good to a message that never reaches a handler
  * (when its id could be read), and frees it. */
 static void
-s_refuse(cmn_inbox_t *ib, s_item_t *it, const char *mid, const char *why)
+s_refuse(cmn_inbox_t *ib, cmn__inbox_item_t *it, const char *mid,
+         const char *why)
 {
     if (mid[0] != '\0') {
         Mlps__V1__Envelope e = MLPS__V1__ENVELOPE__INIT;
@@ -492,7 +210,7 @@ s_sender(cmn_inbox_t *ib, cmn_env_msg_t *m, const char *uid, char *why,
     } else {
         m->peer = *id;
     }
-    const char *rule = s_handler(ib, m)->from;
+    const char *rule = cmn__inbox_handler(ib, m)->from;
     if (e->acting_for[0] != '\0') {
         snprintf(why, whylen, "an inbox takes no acting_for");
         return CMN_EREJECT;
@@ -513,6 +231,17 @@ s_sender(cmn_inbox_t *ib, cmn_env_msg_t *m, const char *uid, char *why,
     return 0;
 }
 
+/* After the poll phase that read the frames: every frame one wake-up
+ * brought goes into the batch (a burst is one transaction, not a first
+ * message alone and then the rest). */
+static void
+s_on_check(uv_check_t *h)
+{
+    cmn_inbox_t *ib = h->data;
+    uv_check_stop(h);
+    s_dispatch(ib);
+}
+
 static void
 s_on_frame(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
 {
@@ -527,7 +256,7 @@ s_on_frame(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
                      nparts - 1);
         return;
     }
-    s_item_t *it = calloc(1, sizeof *it);
+    cmn__inbox_item_t *it = calloc(1, sizeof *it);
     if (it == NULL)
         return;
     it->identlen = zmq_msg_size(&parts[0]);
@@ -570,7 +299,8 @@ s_on_frame(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
         ib->head = it;
     ib->tail = it;
     ib->queued++;
-    s_dispatch(ib);
+    if (!uv_is_active((uv_handle_t *) &ib->check))
+        uv_check_start(&ib->check, s_on_check);
 }
 
 cmn_inbox_t *
@@ -624,6 +354,8 @@ cmn_inbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
         goto fail;
     if ((*err = cmn_zsock_bind(ib->sock, opts->endpoints)) != 0)
         goto fail;
+    uv_check_init(loop, &ib->check);
+    ib->check.data = ib;
     cmn_log_info("receiving at %s%s", opts->endpoints,
                  opts->curve_secret ? " (CURVE: senders proven by key)"
                                     : " (PLAIN: development only)");
@@ -640,7 +372,7 @@ cmn_inbox_stop(cmn_inbox_t *self)
 {
     self->stopped = true;
     while (self->head != NULL) {
-        s_item_t *it = self->head;
+        cmn__inbox_item_t *it = self->head;
         self->head = it->next;
         cmn_env_msg_destroy(&it->m);
         free(it);
@@ -661,6 +393,14 @@ cmn_inbox_stats(const cmn_inbox_t *self, cmn_inbox_stats_t *out)
     *out = self->stats;
 }
 
+static void
+s_on_check_close(uv_handle_t *h)
+{
+    cmn_inbox_t *self = h->data;
+    free(self->types);
+    free(self);
+}
+
 void
 cmn_inbox_destroy(cmn_inbox_t **self_p)
 {
@@ -670,6 +410,5 @@ cmn_inbox_destroy(cmn_inbox_t **self_p)
     *self_p = NULL;
     cmn_inbox_stop(self);
     cmn_zsock_close(&self->sock);
-    free(self->types);
-    free(self);
+    uv_close((uv_handle_t *) &self->check, s_on_check_close);
 }

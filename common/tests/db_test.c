@@ -100,13 +100,13 @@ test_migrate_idempotent(void **state)
     int applied = -1;
     assert_int_equal(cmn_migrate(c, "dbt_a", sets, &applied, why, sizeof why),
                      0);
-    assert_int_equal(applied, 3); /* runtime + two of ours */
+    assert_int_equal(applied, 4); /* runtime (two) + two of ours */
     s_set_password(c, "dbt_a");
     assert_int_equal(cmn_migrate(c, "dbt_a", sets, &applied, why, sizeof why),
                      0);
     assert_int_equal(applied, 0);
     PGresult *r = PQexec(c, "SELECT count(*) FROM dbt_a.schema_migrations");
-    assert_string_equal(PQgetvalue(r, 0, 0), "3");
+    assert_string_equal(PQgetvalue(r, 0, 0), "4");
     PQclear(r);
     PQfinish(c);
 }
@@ -311,6 +311,87 @@ test_pool_runs_jobs_and_reconnects(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* Runs the pool's statement-cache checks on the pool's connection. */
+static int
+s_prepared_work(PGconn *c, void *arg)
+{
+    int *step = arg;
+    const char *p[1] = {"prepared"};
+    int err;
+    for (int i = 0; i < 3; i++) {
+        PQclear(
+            cmn_pg_exec(c, "INSERT INTO log (what) VALUES ($1)", 1, p, &err));
+        assert_int_equal(err, 0);
+    }
+    PGresult *r = PQexec(c, "SELECT count(*) FROM pg_prepared_statements "
+                            "WHERE statement = 'INSERT INTO log (what) "
+                            "VALUES ($1)'");
+    assert_string_equal(PQgetvalue(r, 0, 0), "1"); /* prepared once */
+    PQclear(r);
+    /* The server forgets them: outside a transaction it is transparent. */
+    assert_string_equal(s_try(c, "DEALLOCATE ALL"), "00000");
+    PQclear(cmn_pg_exec(c, "INSERT INTO log (what) VALUES ($1)", 1, p, &err));
+    assert_int_equal(err, 0);
+    /* Inside one the transaction fails once (it is aborted), then works. */
+    assert_string_equal(s_try(c, "DEALLOCATE ALL"), "00000");
+    assert_string_equal(s_try(c, "BEGIN"), "00000");
+    assert_null(
+        cmn_pg_exec(c, "INSERT INTO log (what) VALUES ($1)", 1, p, &err));
+    assert_int_equal(err, CMN_EDB);
+    assert_string_equal(s_try(c, "ROLLBACK"), "00000");
+    PQclear(cmn_pg_exec(c, "INSERT INTO log (what) VALUES ($1)", 1, p, &err));
+    assert_int_equal(err, 0);
+    /* A statement whose result type changed under it is planned again. */
+    r = cmn_pg_exec(c, "SELECT * FROM log WHERE what = $1", 1, p, &err);
+    assert_int_equal(PQnfields(r), 2);
+    PQclear(r);
+    PGconn *a = s_connect("mlps_admin");
+    assert_string_equal(s_try(a, "ALTER TABLE dbt_a.log ADD COLUMN extra int"),
+                        "00000");
+    r = cmn_pg_exec(c, "SELECT * FROM log WHERE what = $1", 1, p, &err);
+    assert_int_equal(err, 0);
+    assert_int_equal(PQnfields(r), 3);
+    assert_int_equal(PQntuples(r), 5);
+    PQclear(r);
+    assert_string_equal(s_try(a, "ALTER TABLE dbt_a.log DROP COLUMN extra"),
+                        "00000");
+    PQfinish(a);
+    *step = 1;
+    return 0;
+}
+
+static void
+s_prepared_done(int status, void *arg)
+{
+    int *step = arg;
+    assert_int_equal(status, 0);
+    *step = 2;
+}
+
+/* A pool connection prepares a statement with parameters once and keeps
+ * working when the server forgets it or a table changes under it. */
+static void
+test_pool_prepares_statements(void **state)
+{
+    (void) state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    char url[256];
+    cmn_test_pg_url(url, sizeof url, "dbt_a_svc");
+    int err, step = 0;
+    cmn_db_t *db = cmn_db_new(&loop, url, 1, &err);
+    assert_non_null(db);
+    assert_int_equal(cmn_db_set_session_sql(db, "SET search_path TO dbt_a"), 0);
+    assert_int_equal(cmn_db_submit(db, s_prepared_work, s_prepared_done, &step),
+                     0);
+    for (int i = 0; i < 100000 && step < 2; i++)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_int_equal(step, 2);
+    cmn_db_destroy(&db);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 /* cmn_pg_bump counts one up per call and names a missing row. */
 static void
 test_bump_counts_versions(void **state)
@@ -348,6 +429,7 @@ main(void)
         cmocka_unit_test(test_roles_reach_only_their_schema),
         cmocka_unit_test(test_login_needs_the_password),
         cmocka_unit_test(test_pool_runs_jobs_and_reconnects),
+        cmocka_unit_test(test_pool_prepares_statements),
         cmocka_unit_test(test_bump_counts_versions),
     };
     return cmocka_run_group_tests(tests, s_setup, NULL);

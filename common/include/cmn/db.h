@@ -53,7 +53,10 @@ int cmn_db_running(const cmn_db_t *self);
  * result for COMMAND_OK/TUPLES_OK (caller PQclear()s it) or NULL with *err:
  * CMN_EDBCONN when the connection is gone, CMN_EAGAIN for a deadlock or
  * serialization failure, CMN_EDB otherwise. Errors are logged with their
- * SQLSTATE, never with parameter values. */
+ * SQLSTATE, never with parameter values. On a pool connection a statement
+ * with parameters is prepared the first time its text runs there and only
+ * executed after that (at most 128 per connection; keep such texts
+ * constant, values in parameters). */
 PGresult *cmn_pg_exec(PGconn *conn, const char *sql, int nparams,
                       const char *const *params, int *err);
 

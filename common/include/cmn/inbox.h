@@ -80,7 +80,8 @@ typedef struct {
 } cmn_inbox_stats_t;
 void cmn_inbox_stats(const cmn_inbox_t *self, cmn_inbox_stats_t *out);
 
-/* Requires cmn_inbox_idle(). Sets *self_p to NULL. Safe on NULL. */
+/* Requires cmn_inbox_idle(). Sets *self_p to NULL. Safe on NULL. The
+ * memory goes when the loop runs next (a libuv handle's close callback). */
 void cmn_inbox_destroy(cmn_inbox_t **self_p);
 
 #endif /* CMN_INBOX_H */

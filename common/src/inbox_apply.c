@@ -1,0 +1,258 @@
+/* inbox_apply.c - a batch of received messages applied in one transaction
+ * on a worker thread: each message id recorded with the handler's effects
+ * (a duplicate only acknowledged), versioned cases in order; when the batch
+ * fails, one transaction per message, a refusal recorded for good. */
+#include "cmn/log.h"
+#include "cmn/pgarray.h"
+#include "inbox_int.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Status of a message the inbox has seen: DUPLICATE or REJECTED. */
+static int
+s_seen(PGconn *c, cmn__inbox_item_t *it)
+{
+    const char *p[1] = {it->m->env->message_id};
+    int err;
+    PGresult *r = cmn_pg_exec(c,
+                              "SELECT status, coalesce(reason, '') FROM inbox"
+                              " WHERE message_id = $1",
+                              1, p, &err);
+    if (r == NULL)
+        return err;
+    it->status = MLPS__V1__ACK__STATUS__DUPLICATE;
+    if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "rejected") == 0) {
+        it->status = MLPS__V1__ACK__STATUS__REJECTED;
+        snprintf(it->reason, sizeof it->reason, "%s", PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* Orders a versioned message. 1 = go on, 0 = decided (status set). */
+static int
+s_order(PGconn *c, cmn__inbox_item_t *it, int *err)
+{
+    const Mlps__V1__Envelope *e = it->m->env;
+    const char *p[2] = {e->source, e->correlation_id};
+    PGresult *r = cmn_pg_exec(c,
+                              "INSERT INTO inbox_case VALUES ($1, $2, 0) "
+                              "ON CONFLICT DO NOTHING",
+                              2, p, err);
+    PQclear(r);
+    if (*err != 0)
+        return 0;
+    r = cmn_pg_exec(c,
+                    "SELECT version FROM inbox_case WHERE source = $1 AND "
+                    "correlation_id = $2 FOR UPDATE",
+                    2, p, err);
+    if (r == NULL)
+        return 0;
+    unsigned long long cur = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    if (e->case_version <= cur) {
+        *err = s_seen(c, it);
+        return 0;
+    }
+    if (e->case_version > cur + 1) {
+        it->status = MLPS__V1__ACK__STATUS__RETRY;
+        snprintf(it->reason, sizeof it->reason,
+                 "case version %llu waits for %llu",
+                 (unsigned long long) e->case_version, cur + 1);
+        return 0;
+    }
+    return 1;
+}
+
+static int
+s_record(PGconn *c, cmn__inbox_item_t *it, const char *status,
+         const char *reason, int *inserted)
+{
+    const Mlps__V1__Envelope *e = it->m->env;
+    char ver[24];
+    snprintf(ver, sizeof ver, "%llu", (unsigned long long) e->case_version);
+    const char *p[7] = {e->message_id, e->source, e->type, e->correlation_id,
+                        ver,           status,    reason};
+    int err;
+    PGresult *r = cmn_pg_exec(c,
+                              "INSERT INTO inbox (message_id, source, type, "
+                              "correlation_id, case_version, status, reason) "
+                              "VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                              "ON CONFLICT DO NOTHING RETURNING 1",
+                              7, p, &err);
+    if (r == NULL)
+        return err;
+    *inserted = PQntuples(r);
+    PQclear(r);
+    if (*inserted && e->case_version > 0) {
+        const char *q[3] = {e->source, e->correlation_id, ver};
+        r = cmn_pg_exec(c,
+                        "UPDATE inbox_case SET version = $3 WHERE source = $1"
+                        " AND correlation_id = $2",
+                        3, q, &err);
+        PQclear(r);
+    }
+    return err;
+}
+
+/* Applies one message inside the open transaction. */
+static int
+s_apply_one(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t *it)
+{
+    int err = 0, inserted = 0;
+    it->status = 0;
+    it->reason[0] = '\0';
+    if (it->m->env->case_version > 0 && !s_order(c, it, &err))
+        return err;
+    err = s_record(c, it, "applied", NULL, &inserted);
+    if (err != 0)
+        return err;
+    if (!inserted)
+        return s_seen(c, it);
+    err = cmn__inbox_handler(ib, it->m)->apply(c, it->m, ib->opts.arg,
+                                               it->reason, sizeof it->reason);
+    if (err == 0)
+        it->status = MLPS__V1__ACK__STATUS__APPLIED;
+    return err;
+}
+
+/* One transaction per message; a refusal is recorded for good. */
+static int
+s_apply_careful(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t *it)
+{
+    int err = cmn_pg_cmd(c, "BEGIN");
+    if (err == 0)
+        err = s_apply_one(c, ib, it);
+    if (err == 0)
+        return cmn_pg_cmd(c, "COMMIT");
+    if (PQstatus(c) != CONNECTION_OK)
+        return CMN_EDBCONN;
+    cmn_pg_rollback(c);
+    if (err != CMN_EREJECT) {
+        it->status = 0; /* unknown: no ack, the sender tries again */
+        return 0;
+    }
+    char reason[200];
+    int inserted = 0;
+    snprintf(reason, sizeof reason, "%s",
+             it->reason[0] ? it->reason : "rejected");
+    err = cmn_pg_cmd(c, "BEGIN");
+    if (err == 0)
+        err = s_record(c, it, "rejected", reason, &inserted);
+    if (err == 0)
+        err = cmn_pg_cmd(c, "COMMIT");
+    if (err != 0) {
+        it->status = 0;
+        return PQstatus(c) == CONNECTION_OK ? 0 : CMN_EDBCONN;
+    }
+    it->status = MLPS__V1__ACK__STATUS__REJECTED;
+    snprintf(it->reason, sizeof it->reason, "%s", reason);
+    return 0;
+}
+
+static int
+s_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Records every unversioned message of the batch in one statement, then
+ * applies the new ones (a message that is twice in the batch is new once). */
+static int
+s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t **items,
+                    int n)
+{
+    cmn_pgarray_t arr[4] = {CMN_PGARRAY_INIT, CMN_PGARRAY_INIT,
+                            CMN_PGARRAY_INIT, CMN_PGARRAY_INIT};
+    int err = 0, m = 0;
+    for (int i = 0; err == 0 && i < n; i++) {
+        const Mlps__V1__Envelope *e = items[i]->m->env;
+        if (e->case_version > 0)
+            continue;
+        const char *v[4] = {e->message_id, e->source, e->type,
+                            e->correlation_id};
+        for (int k = 0; err == 0 && k < 4; k++)
+            err = cmn_pgarray_add(&arr[k], v[k]);
+        m++;
+    }
+    PGresult *r = NULL;
+    const char *params[4] = {
+        cmn_pgarray_text(&arr[0]), cmn_pgarray_text(&arr[1]),
+        cmn_pgarray_text(&arr[2]), cmn_pgarray_text(&arr[3])};
+    if (err == 0 && m > 0)
+        r = cmn_pg_exec(c,
+                        "INSERT INTO inbox (message_id, source, type, "
+                        "correlation_id, status) SELECT u.m, u.s, u.t, u.c, "
+                        "'applied' FROM unnest($1::uuid[], $2::text[], "
+                        "$3::text[], $4::text[]) AS u(m, s, t, c) ON CONFLICT "
+                        "DO NOTHING RETURNING message_id::text",
+                        4, params, &err);
+    int nnew = r ? PQntuples(r) : 0;
+    char **fresh = calloc((size_t) nnew + 1, sizeof *fresh);
+    bool *claimed = calloc((size_t) nnew + 1, sizeof *claimed);
+    if (err == 0 && (fresh == NULL || claimed == NULL))
+        err = CMN_ENOMEM;
+    for (int i = 0; err == 0 && i < nnew; i++)
+        fresh[i] = PQgetvalue(r, i, 0);
+    if (err == 0)
+        qsort(fresh, (size_t) nnew, sizeof *fresh, s_str_cmp);
+    for (int i = 0; err == 0 && m > 0 && i < n; i++) {
+        cmn__inbox_item_t *it = items[i];
+        const char *mid = it->m->env->message_id;
+        if (it->m->env->case_version > 0)
+            continue;
+        char **hit =
+            bsearch(&mid, fresh, (size_t) nnew, sizeof *fresh, s_str_cmp);
+        if (hit == NULL || claimed[hit - fresh]) {
+            err = s_seen(c, it);
+            continue;
+        }
+        claimed[hit - fresh] = true; /* a second copy is a duplicate */
+        it->reason[0] = '\0';
+        err = cmn__inbox_handler(ib, it->m)->apply(
+            c, it->m, ib->opts.arg, it->reason, sizeof it->reason);
+        if (err == 0)
+            it->status = MLPS__V1__ACK__STATUS__APPLIED;
+    }
+    free(fresh);
+    free(claimed);
+    PQclear(r);
+    for (int k = 0; k < 4; k++)
+        cmn_pgarray_release(&arr[k]);
+    return err;
+}
+
+int
+cmn__inbox_batch_work(PGconn *c, void *arg)
+{
+    cmn__inbox_batch_t *b = arg;
+    cmn_inbox_t *ib = b->ib;
+    int err = cmn_pg_cmd(c, "BEGIN");
+    if (err == 0)
+        err = s_apply_unversioned(c, ib, b->items, b->n);
+    for (int i = 0; err == 0 && i < b->n; i++)
+        if (b->items[i]->m->env->case_version > 0)
+            err = s_apply_one(c, ib, b->items[i]);
+    if (err == 0)
+        err = cmn_pg_cmd(c, "COMMIT");
+    if (err == 0)
+        return 0;
+    if (PQstatus(c) != CONNECTION_OK)
+        return CMN_EDBCONN;
+    cmn_pg_rollback(c);
+    if (b->n > 1)
+        cmn_log_debug("batch of %d failed (%s); applying one by one", b->n,
+                      cmn_strerror(err));
+    for (int i = 0; i < b->n; i++) {
+        err = s_apply_careful(c, ib, b->items[i]);
+        if (err != 0) {
+            for (int k = i; k < b->n; k++)
+                b->items[k]->status = 0;
+            return err;
+        }
+    }
+    return 0;
+}
