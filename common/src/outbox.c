@@ -199,11 +199,19 @@ cmn_outbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     void *zs = cmn_zsock_raw(self->sock);
     int one = 1, hwm = self->batch * self->max_batches + 100, ivl = 100;
     int hb = 1000, hbt = 3000;
-    zmq_setsockopt(zs, ZMQ_IMMEDIATE, &one, sizeof one);
-    zmq_setsockopt(zs, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    zmq_setsockopt(zs, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
-    zmq_setsockopt(zs, ZMQ_HEARTBEAT_IVL, &hb, sizeof hb);
-    zmq_setsockopt(zs, ZMQ_HEARTBEAT_TIMEOUT, &hbt, sizeof hbt);
+    if (zmq_setsockopt(zs, ZMQ_IMMEDIATE, &one, sizeof one) != 0 ||
+        zmq_setsockopt(zs, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 ||
+        zmq_setsockopt(zs, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl) != 0 ||
+        zmq_setsockopt(zs, ZMQ_HEARTBEAT_IVL, &hb, sizeof hb) != 0 ||
+        zmq_setsockopt(zs, ZMQ_HEARTBEAT_TIMEOUT, &hbt, sizeof hbt) != 0) {
+        cmn_log_error(
+            "outbox to \"%s\": could not set the socket's options: %s",
+            self->dest, zmq_strerror(zmq_errno()));
+        *err = CMN_EZMQ;
+        cmn_zsock_close(&self->sock);
+        free(self);
+        return NULL;
+    }
     if (o->curve_server != NULL &&
         (*err = cmn_curve_client(zs, o->curve_secret, o->curve_public,
                                  o->curve_server)) != 0) {
@@ -216,10 +224,11 @@ cmn_outbox_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
         free(self);
         return NULL;
     }
-    uv_timer_init(loop, &self->timer);
+    (void) uv_timer_init(loop, &self->timer); /* always 0 (uv_timer_init(3)) */
     self->timer.data = self;
-    uv_timer_start(&self->timer, s_on_timer, (uint64_t) self->poll_ms,
-                   (uint64_t) self->poll_ms);
+    /* fails only for a closing handle or a NULL callback */
+    (void) uv_timer_start(&self->timer, s_on_timer, (uint64_t) self->poll_ms,
+                          (uint64_t) self->poll_ms);
     cmn_log_info("sending to \"%s\"%s%s%s at %s%s", self->dest,
                  self->alias[0] ? " (and what is put for \"" : "", self->alias,
                  self->alias[0] ? "\")" : "", o->endpoints,

@@ -261,9 +261,13 @@ main(int argc, char **argv)
     if (slots == NULL || lat == NULL || zs == NULL)
         goto out;
     int zero = 0, hwm = 0;
-    zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero);
-    zmq_setsockopt(zs, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    zmq_setsockopt(zs, ZMQ_RCVHWM, &hwm, sizeof hwm);
+    if (zmq_setsockopt(zs, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(zs, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 ||
+        zmq_setsockopt(zs, ZMQ_RCVHWM, &hwm, sizeof hwm) != 0) {
+        fprintf(stderr, "bench-gen: socket options: %s\n",
+                zmq_strerror(zmq_errno()));
+        goto out;
+    }
     if (tst_client_socket(&keys, zs) != 0 || zmq_connect(zs, o.endpoint) != 0) {
         fprintf(stderr, "bench-gen: could not connect to %s\n", o.endpoint);
         goto out;
@@ -313,7 +317,7 @@ main(int argc, char **argv)
             goto out;
         for (;;) {
             zmq_msg_t part;
-            zmq_msg_init(&part);
+            (void) zmq_msg_init(&part); /* always 0 (zmq_msg_init(3)) */
             if (zmq_msg_recv(&part, zs, ZMQ_DONTWAIT) < 0) {
                 zmq_msg_close(&part);
                 break;
