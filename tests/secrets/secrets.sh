@@ -105,17 +105,23 @@ mlps_pg_start
 PORT=$(mlps_free_port 7700 300)
 API=$(mlps_free_port 7700 300 "$PORT")
 PASSFILE=passfile=$S/pg/110100/audit.pgpass # make-secrets.sh's, not the cluster's
-audit() { # ARGS...: mlps-audit on what make-secrets.sh made (LIMIT s, 0: none)
+# audit_argv ARGS...: sets AUDIT_ARGV to mlps-audit on what make-secrets.sh
+# made, with ARGS; audit ARGS...: runs it (within LIMIT s; 0: no limit).
+audit_argv() {
+    AUDIT_ARGV=("$BIN/audit/mlps-audit" --office=110100
+        --db.url="$(mlps_url audit_svc | sed "s|passfile=.*|$PASSFILE|")"
+        --db.admin-url="$(mlps_url mlps_admin)"
+        --curve.secret-key-file="$S/curve/audit@110100.key"
+        --curve.registry="$S/curve/registry"
+        --office.hierarchy="$ROOT/deploy/region/hierarchy.json"
+        --listen="tcp://127.0.0.1:$PORT" --api="tcp://127.0.0.1:$API"
+        --audit.checkpoint-ms=200 "$@")
+}
+audit() {
     local limit=()
     [ "${LIMIT:-0}" = 0 ] || limit=(timeout "$LIMIT")
-    "${limit[@]}" "$BIN/audit/mlps-audit" --office=110100 \
-        --db.url="$(mlps_url audit_svc | sed "s|passfile=.*|$PASSFILE|")" \
-        --db.admin-url="$(mlps_url mlps_admin)" \
-        --curve.secret-key-file="$S/curve/audit@110100.key" \
-        --curve.registry="$S/curve/registry" \
-        --office.hierarchy="$ROOT/deploy/region/hierarchy.json" \
-        --listen="tcp://127.0.0.1:$PORT" --api="tcp://127.0.0.1:$API" \
-        --audit.checkpoint-ms=200 "$@"
+    audit_argv "$@"
+    "${limit[@]}" "${AUDIT_ARGV[@]}"
 }
 env_limit() { LIMIT=20 "$@"; } # a refusal comes at once, or never
 printf '%s\n' example-audit-password >"$W/audit_password.example"
@@ -138,8 +144,11 @@ t_expect "no committed example is left in deploy/secrets" \
     "$(find "$ROOT/deploy/secrets" -name '*.example')" ""
 
 echo "--- a service runs on what it made"
-audit --db.svc-password-file="$S/pg/110100/audit_svc.password" \
-    --audit.sign-key-file="$S/audit/sign.pem" >"$W/audit.log" 2>&1 &
+# (Started straight, not through a function: $! is then the service's
+# own pid, which the TERM below and the EXIT trap must reach.)
+audit_argv --db.svc-password-file="$S/pg/110100/audit_svc.password" \
+    --audit.sign-key-file="$S/audit/sign.pem"
+"${AUDIT_ARGV[@]}" >"$W/audit.log" 2>&1 &
 APID=$!
 ctl() {
     "$BIN/mlpsctl/mlpsctl" --audit="tcp://127.0.0.1:$API" --office=110100 \
