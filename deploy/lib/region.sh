@@ -331,9 +331,13 @@ region_trust_table() {
     region__forge "a PanelDecision to review from an expert's key" \
         "$expert" review "$P_REVIEW_IN" inbox panel mlps.v1.PanelDecision \
         "{\"tracking_id\": \"$c\", \"verdict\": \"confirm\", \"level\": 2}"
+    # The proof with its last character changed (to 0, or to 1 when it
+    # is 0 already: then it would be the proof itself).
+    local wrong=${secret%?}0
+    [ "$wrong" != "$secret" ] || wrong=${secret%?}1
     region__forge "a StatusRequest with another unit's proof wrong" \
         web review "$P_REVIEW_API" api client mlps.v1.StatusRequest \
-        "{\"tracking_id\": \"$a\", \"unit_secret\": \"${secret%?}0\"}"
+        "{\"tracking_id\": \"$a\", \"unit_secret\": \"$wrong\"}"
     region__forge "an InsistRequest with no proof" \
         web intake "$P_INTAKE_API" api client mlps.v1.InsistRequest \
         "{\"tracking_id\": \"$c\", \"statement\": \"forged\"}"
