@@ -15,12 +15,13 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 EX=$ROOT/deploy/examples
 # Each scenario its own ports: BASE+1 .. BASE+14 (a region without
 # districts, and a second cert replica at +13, +14), 20 apart in
-# 32000-32199, apart from the other suites' ranges.
+# 32000-32199 (CERT_PORT0 moves them: two checkouts at once), apart from
+# the other suites' ranges.
 SCENARIOS=(issue concurrency fault algorithms tamper revocation pdf refusals
     demo)
 BASE=
 for i in "${!SCENARIOS[@]}"; do
-    [ "${SCENARIOS[$i]}" = "$SCENARIO" ] && BASE=$((32000 + 20 * i))
+    [ "${SCENARIOS[$i]}" = "$SCENARIO" ] && BASE=$((${CERT_PORT0:-32000} + 20 * i))
 done
 [ -n "$BASE" ] || { echo "cert: unknown scenario $SCENARIO" >&2; exit 2; }
 TODAY=2026-12-01 # a Tuesday
@@ -461,8 +462,23 @@ pdf)
         region_ctl cert pdf 11010099999-29999 -o "$W/x.pdf"
     region_drain 30 || true
     t_eventually "each print is audited" 10 printed "$a" 2
-    # A service that rendered stops cleanly (its font caches dropped).
-    pid=$(cat "$W/cert.pid") rc=0
+    # The PDF is drawn by mlps-cert-render, a process a print: the service
+    # itself never maps the drawing and font libraries.
+    pid=$(cat "$W/cert.pid")
+    t_expect "the service maps no Cairo, Pango or fontconfig after printing" \
+        "$(grep -cE 'libcairo|libpango|libfontconfig' "/proc/$pid/maps" || true)" 0
+    t_refused "a missing renderer is refused at start, named" \
+        "cert.renderer: '$W/no-such-renderer' is not an executable file" \
+        "$BIN/services/cert/mlps-cert" --db.url="$(mlps_url cert_svc)" --curve.dev-plain \
+        --peers="audit=tcp://127.0.0.1:1" --cert.sign-key-file="$W/keys/cert-sign.pem" \
+        --cert.renderer="$W/no-such-renderer"
+    # The renderer alone: a payload that is not one is refused, named.
+    t_refused "the renderer refuses a bad payload" "payload" \
+        bash -c "echo 'MLPSC1;n=x' | '$BIN/services/cert/mlps-cert-render'"
+    t_expect "the renderer alone draws the same page" \
+        "$(cstatus "$a" payload | "$BIN/services/cert/mlps-cert-render" | cmp -s - "$W/a.pdf" && echo same)" same
+    # A service that rendered stops cleanly.
+    rc=0
     kill -TERM "$pid"
     wait "$pid" || rc=$?
     t_expect "after rendering it exits cleanly" "$rc" 0

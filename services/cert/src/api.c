@@ -8,7 +8,7 @@
 #include "cmn/log.h"
 #include "cmn/problem.h"
 #include "crt/flow.h"
-#include "crt/pdf.h"
+#include "crt/render.h"
 #include "mlps/v1/cert.pb-c.h"
 
 #include <stdarg.h>
@@ -157,8 +157,8 @@ s_status(PGconn *c, const cmn_env_msg_t *m, void *arg, cmn_api_reply_t *out)
     return cmn_api_reply(out, d->name, &r.base);
 }
 
-/* Renders rec (stored, its payload) as the organ's PDF (crt_pdf_render
- * takes its own lock: one render at a time). */
+/* Renders rec (stored, its payload) as the organ's PDF, by the renderer
+ * (mlps-cert-render, a process a print). */
 static int
 s_render(const crt_t *self, const crt_record_t *rec, uint8_t **pdf, size_t *len,
          char *why, size_t whylen)
@@ -168,8 +168,9 @@ s_render(const crt_t *self, const crt_record_t *rec, uint8_t **pdf, size_t *len,
     int err = crt_payload_parse(rec->payload, &ct, digest, sig, why, whylen);
     if (err != 0)
         return err;
-    return crt_pdf_render(&ct, rec->payload, crt_organ_name(self, ct.organ),
-                          pdf, len, why, whylen);
+    return crt_render(self->renderer, rec->payload,
+                      crt_organ_name(self, ct.organ),
+                      (int) self->conf.render_ms, pdf, len, why, whylen);
 }
 
 /* The print is audited (and so committed) before the bytes go out. */

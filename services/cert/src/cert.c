@@ -8,6 +8,7 @@
 #include "cmn/log.h"
 #include "cmn/secret.h"
 #include "crt/issue.h"
+#include "crt/render.h"
 #include "crt/revoke.h"
 #include "crt/sig.h"
 
@@ -52,6 +53,12 @@ const cmn_cfg_opt_t crt_options[] = {
     {"cert.revlist-file", CMN_CFG_STR, "", 0, 0,
      offsetof(crt_conf_t, revlist_file),
      "write the latest revocation list to this file (empty: none)"},
+    {"cert.renderer", CMN_CFG_STR, "", 0, 0, offsetof(crt_conf_t, renderer),
+     "mlps-cert-render, which prints the PDFs (empty: the one beside this "
+     "binary)"},
+    {"cert.render-ms", CMN_CFG_INT, "30000", 100, 600000,
+     offsetof(crt_conf_t, render_ms),
+     "a print that takes longer is killed and refused"},
     {"cert.fail-at", CMN_CFG_STR, "", 0, 0, offsetof(crt_conf_t, fail_at),
      "TEST SWITCH: stop at a step of issuing: allocated, signed or stored"},
     {"cert.fail-mode", CMN_CFG_STR, "kill", 0, 0,
@@ -213,6 +220,20 @@ s_fault(crt_t *self)
     return 0;
 }
 
+/* The renderer, checked now rather than at the first print. */
+static int
+s_renderer(crt_t *self)
+{
+    char why[300];
+    int err = crt_render_path(self->conf.renderer, self->renderer,
+                              sizeof self->renderer, why, sizeof why);
+    if (err != 0)
+        cmn_log_error("%s", why);
+    else
+        cmn_log_info("printing with %s", self->renderer);
+    return err;
+}
+
 static int
 s_start(cmn_svc_t *svc, void *arg)
 {
@@ -227,6 +248,8 @@ s_start(cmn_svc_t *svc, void *arg)
         err = s_names(self);
     if (err == 0)
         err = s_fault(self);
+    if (err == 0)
+        err = s_renderer(self);
     if (err != 0)
         return err;
     err = cmn_svc_every(svc, 100, (uint64_t) self->conf.issue_ms,

@@ -8,6 +8,5 @@ main(int argc, char **argv)
     int rc = cmn_svc_main(&crt_service, crt_options, &self.conf,
                           &self.conf.base, &self, argc, argv);
     crt_release(&self);
-    crt_pdf_shutdown();
     return rc;
 }

@@ -58,7 +58,8 @@ typedef struct {
     char *fail_at;         /* TEST SWITCH: the step, "" off */
     char *fail_mode;       /* ... "kill" or "error" */
     long fail_every;       /* ... every n-th time the step is reached */
-    long issue_ms, lease_ms, revlist_ms;
+    char *renderer;        /* mlps-cert-render's path; "" beside us */
+    long issue_ms, lease_ms, revlist_ms, render_ms;
 } crt_conf_t;
 
 typedef struct {
@@ -71,6 +72,7 @@ typedef struct {
     bool needs_evaluation[CRT_LEVEL_MAX + 1];
     crt_organ_name_t names[CRT_ORGAN_NAMES];
     size_t nnames;
+    char renderer[4096];     /* the renderer, found at start */
     crt_step_id_t fail_step; /* CRT_STEP_NONE: the switch is off */
     bool fail_kill;          /* SIGKILL, else fail the step */
     /* Shared, changing. */
