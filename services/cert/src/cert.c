@@ -10,7 +10,7 @@
 #include "crt/issue.h"
 #include "crt/render.h"
 #include "crt/revoke.h"
-#include "crt/sig.h"
+#include "dom/cert/sig.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * and Pango in Noto Sans CJK SC, the QR code from qr.c, reproducible
  * bytes, the payload in the metadata. */
 #include "crt/pdf.h"
-#include "crt/payload.h"
+#include "dom/cert/payload.h"
 #include "qr.h"
 
 #include <cairo-pdf.h>

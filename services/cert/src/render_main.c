@@ -9,8 +9,8 @@
  * parsed from it; ORGAN_NAME the issuing organ's name as printed (none:
  * "公安机关"). Exit 0 with the PDF on stdout, or 1 with the reason on
  * stderr (one line) and nothing on stdout. */
-#include "crt/payload.h"
 #include "crt/pdf.h"
+#include "dom/cert/payload.h"
 
 #include <stdio.h>
 #include <stdlib.h>

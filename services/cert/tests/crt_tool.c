@@ -1,10 +1,10 @@
 /* crt_tool.c - a test helper for the certificate core from a shell (not
  * installed): keys, signing, verifying, revocation lists, PDFs, and the
  * signed parts written out for the openssl command line. */
-#include "crt/payload.h"
 #include "crt/pdf.h"
-#include "crt/revlist.h"
-#include "crt/sig.h"
+#include "dom/cert/payload.h"
+#include "dom/cert/revlist.h"
+#include "dom/cert/sig.h"
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>

@@ -2,10 +2,10 @@
  * verification, revoke, reissue and the revocation list (cert_cmd.h). */
 #include "ctl/cert_cmd.h"
 #include "cmn/file.h"
-#include "crt/payload.h"
-#include "crt/revlist.h"
-#include "crt/sig.h"
 #include "ctl/cli.h"
+#include "dom/cert/payload.h"
+#include "dom/cert/revlist.h"
+#include "dom/cert/sig.h"
 #include "mlps/v1/cert.pb-c.h"
 
 #include <stdlib.h>

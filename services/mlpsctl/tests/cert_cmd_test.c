@@ -4,10 +4,10 @@
  * function (the request sent, the lines printed, the files written). */
 #include "cmn/file.h"
 #include "cmn_test/unit.h"
-#include "crt/revlist.h"
 #include "crt_test.h"
 #include "ctl/cert_cmd.h"
 #include "ctl/cli.h"
+#include "dom/cert/revlist.h"
 #include "mlps/v1/cert.pb-c.h"
 
 #include <unistd.h>

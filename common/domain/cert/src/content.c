@@ -1,6 +1,6 @@
 /* content.c - the certificate's fields: one table of checks, and the
  * canonical text that is signed. */
-#include "crt/content.h"
+#include "dom/cert/content.h"
 #include "crt_int.h"
 
 #include <stdbool.h>

@@ -5,9 +5,9 @@
 #ifndef CRT_INT_H
 #define CRT_INT_H
 #include "cmn/err.h"
-#include "crt/content.h"
-#include "crt/payload.h"
-#include "crt/sig.h"
+#include "dom/cert/content.h"
+#include "dom/cert/payload.h"
+#include "dom/cert/sig.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

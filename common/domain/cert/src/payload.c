@@ -1,5 +1,5 @@
 /* payload.c - the QR payload (payload.h): format and strict parse. */
-#include "crt/payload.h"
+#include "dom/cert/payload.h"
 #include "crt_int.h"
 
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* revlist.c - signed revocation lists (revlist.h): build, sign and write,
  * read back strictly, look up. */
-#include "crt/revlist.h"
+#include "dom/cert/revlist.h"
 #include "crt_int.h"
 
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* revlist_parse.c - reading a revocation list's text back (revlist.h):
  * strict lines, the signature checked with the keyring before any entry
  * is believed, entries through crt_revlist_add()'s checks. */
-#include "crt/revlist.h"
 #include "crt_int.h"
+#include "dom/cert/revlist.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* sig.c - signing a certificate into its QR payload, and verifying a
  * payload offline against a keyring and a revocation list (sig.h). */
-#include "crt/sig.h"
-#include "crt/revlist.h"
+#include "dom/cert/sig.h"
 #include "crt_int.h"
+#include "dom/cert/revlist.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,9 +3,9 @@
  * a certificate's fields. Test keys only: nothing here is an issuer's. */
 #ifndef CRT_TEST_H
 #define CRT_TEST_H
-#include "crt/content.h"
-#include "crt/payload.h"
-#include "crt/sig.h"
+#include "dom/cert/content.h"
+#include "dom/cert/payload.h"
+#include "dom/cert/sig.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,9 +1,9 @@
 /* revlist_test.c - revocation lists: write and parse back, tampering and
  * the wrong key refused, revoked versus not listed in crt_verify(), and
  * the text's strict lines. */
-#include "crt/revlist.h"
 #include "crt_int.h"
 #include "crt_test.h"
+#include "dom/cert/revlist.h"
 
 typedef struct {
     crt_key_t *key;

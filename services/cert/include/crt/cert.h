@@ -21,9 +21,9 @@
 #ifndef CRT_CERT_H
 #define CRT_CERT_H
 #include "cmn/svc.h"
-#include "crt/content.h"
 #include "crt/pdf.h"
-#include "crt/sig.h"
+#include "dom/cert/content.h"
+#include "dom/cert/sig.h"
 #include "dom/certno.h"
 
 #include <stdatomic.h>

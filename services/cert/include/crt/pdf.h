@@ -16,7 +16,7 @@
 #ifndef CRT_PDF_H
 #define CRT_PDF_H
 #include "cmn/err.h"
-#include "crt/content.h"
+#include "dom/cert/content.h"
 
 #include <stddef.h>
 #include <stdint.h>

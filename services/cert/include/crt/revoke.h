@@ -6,7 +6,7 @@
 #ifndef CRT_REVOKE_H
 #define CRT_REVOKE_H
 #include "crt/cert.h"
-#include "crt/revlist.h"
+#include "dom/cert/revlist.h"
 
 #include <libpq-fe.h>
 

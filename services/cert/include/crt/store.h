@@ -6,9 +6,9 @@
 #ifndef CRT_STORE_H
 #define CRT_STORE_H
 #include "cmn/ident.h"
-#include "crt/content.h"
 #include "crt/fsm.h"
-#include "crt/payload.h"
+#include "dom/cert/content.h"
+#include "dom/cert/payload.h"
 
 #include <libpq-fe.h>
 #include <stdbool.h>

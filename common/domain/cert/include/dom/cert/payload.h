@@ -17,7 +17,7 @@
 #ifndef CRT_PAYLOAD_H
 #define CRT_PAYLOAD_H
 #include "cmn/err.h"
-#include "crt/content.h"
+#include "dom/cert/content.h"
 
 #include <stddef.h>
 #include <stdint.h>

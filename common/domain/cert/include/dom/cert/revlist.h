@@ -23,8 +23,8 @@
 #ifndef CRT_REVLIST_H
 #define CRT_REVLIST_H
 #include "cmn/err.h"
-#include "crt/content.h"
-#include "crt/sig.h"
+#include "dom/cert/content.h"
+#include "dom/cert/sig.h"
 
 #include <stddef.h>
 

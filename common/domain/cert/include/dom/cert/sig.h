@@ -21,7 +21,7 @@
 #ifndef CRT_SIG_H
 #define CRT_SIG_H
 #include "cmn/err.h"
-#include "crt/content.h"
+#include "dom/cert/content.h"
 
 #include <stdbool.h>
 #include <stddef.h>
