@@ -72,6 +72,29 @@ s_exec(PGconn *c, const char *sql, char *why, size_t whylen)
     return rc;
 }
 
+/* Runs sql that writes rows of the cluster's shared catalogs (roles and
+ * their grants and passwords). Those rows are shared by every database of
+ * the cluster while the advisory lock is per database, so a service of the
+ * same schema migrating another database at the same moment (another
+ * office on the same cluster, a replica) updates the same row:
+ * PostgreSQL then fails one of them with "tuple concurrently updated" (or
+ * a unique violation on the role's name). Both statements are
+ * idempotent: try again, with a growing, jittered pause, before giving
+ * up. */
+static int
+s_exec_shared(PGconn *c, const char *sql, char *why, size_t whylen)
+{
+    int rc = CMN_EDB;
+    for (int attempt = 0; attempt < 10 && rc != 0; attempt++) {
+        if (attempt > 0)
+            uv_sleep(20u * (unsigned) attempt + (unsigned) (uv_hrtime() % 37u));
+        rc = s_exec(c, sql, why, whylen);
+        if (rc == CMN_EDBCONN)
+            break;
+    }
+    return rc;
+}
+
 static int
 s_setup(PGconn *c, const char *schema, const char *role, char *why,
         size_t whylen)
@@ -96,18 +119,7 @@ s_setup(PGconn *c, const char *schema, const char *role, char *why,
              "ALTER TABLE %s.schema_migrations OWNER TO %s_owner",
              schema, role, schema, schema, schema, schema, role, schema, schema,
              schema);
-    /* Role rows are shared by every database of the cluster, so a
-     * concurrent migration elsewhere can still collide (a grant updated
-     * twice): try again a few times before giving up. */
-    int rc = CMN_EDB;
-    for (int attempt = 0; attempt < 5 && rc != 0; attempt++) {
-        if (attempt > 0)
-            uv_sleep(100u * (unsigned) attempt);
-        rc = s_exec(c, sql, why, whylen);
-        if (rc == CMN_EDBCONN)
-            break;
-    }
-    return rc;
+    return s_exec_shared(c, sql, why, whylen);
 }
 
 /* 1 applied now, 0 already there, <0 error. */
@@ -231,12 +243,13 @@ cmn_migrate_password(PGconn *admin, const char *schema, const char *password,
     if (sql != NULL) {
         snprintf(sql, len, "ALTER ROLE %s_svc PASSWORD %s", schema, lit);
         /* Under the migration lock: two replicas starting together would
-         * update the role's row at once ("tuple concurrently updated"). */
+         * update the role's row at once ("tuple concurrently updated");
+         * s_exec_shared covers the same role set from another database. */
         rc = s_exec(admin, "SELECT pg_advisory_lock(hashtext('mlps.migrate'))",
                     why, whylen);
         if (rc == 0) {
             char tmp[8];
-            rc = s_exec(admin, sql, why, whylen);
+            rc = s_exec_shared(admin, sql, why, whylen);
             (void) s_exec(admin,
                           "SELECT pg_advisory_unlock(hashtext('mlps.migrate'))",
                           tmp, sizeof tmp);

@@ -83,9 +83,10 @@ s_setup(void **state)
     (void) state;
     cmn_test_pg_url(s_admin, sizeof s_admin, "mlps_admin");
     PGconn *c = s_connect("mlps_admin");
-    assert_string_equal(s_try(c, "DROP SCHEMA IF EXISTS dbt_a, dbt_b, dbt_c "
-                                 "CASCADE"),
-                        "00000");
+    assert_string_equal(
+        s_try(c, "DROP SCHEMA IF EXISTS dbt_a, dbt_b, dbt_c, dbt_d "
+                 "CASCADE"),
+        "00000");
     PQfinish(c);
     return 0;
 }
@@ -187,6 +188,80 @@ test_roles_reach_only_their_schema(void **state)
     /* the inbox is insert-only too */
     assert_string_equal(s_try(c, "DELETE FROM dbt_a.inbox"), "42501");
     PQfinish(c);
+}
+
+/* Roles are the cluster's, the migration lock a database's: the same
+ * schema migrated in two databases of one cluster at once (two offices on
+ * one server, or a replica of each) updates the same role rows. Each side
+ * must still succeed every time, neither failing with "tuple concurrently
+ * updated". */
+typedef struct {
+    char url[512], pw[256], why[256];
+    int failed;
+} s_side_t;
+
+static const cmn_migration_t s_set_d[] = {
+    {"dbt/001_d", "CREATE TABLE d (id int PRIMARY KEY);"
+                  "GRANT SELECT ON d TO ${svc_role};"},
+    {NULL, NULL},
+};
+
+static void
+s_side_run(void *arg)
+{
+    s_side_t *side = arg;
+    PGconn *c = PQconnectdb(side->url);
+    if (PQstatus(c) != CONNECTION_OK) {
+        snprintf(side->why, sizeof side->why, "%s", PQerrorMessage(c));
+        side->failed = 1;
+        PQfinish(c);
+        return;
+    }
+    cmn_pg_quiet(c);
+    const cmn_migration_t *sets[] = {common_migrations, s_set_d, NULL};
+    for (int i = 0; i < 40; i++) {
+        if (cmn_migrate(c, "dbt_d", sets, NULL, side->why, sizeof side->why) !=
+                0 ||
+            cmn_migrate_password(c, "dbt_a", side->pw, side->why,
+                                 sizeof side->why) != 0) {
+            side->failed++;
+            break;
+        }
+    }
+    PQfinish(c);
+}
+
+static void
+test_migrate_two_databases_at_once(void **state)
+{
+    (void) state;
+    PGconn *a = s_connect("mlps_admin");
+    const char *st = s_try(a, "CREATE DATABASE dbt_other");
+    assert_true(strcmp(st, "00000") == 0 || strcmp(st, "42P04") == 0);
+    PQfinish(a);
+    s_side_t sides[2];
+    memset(sides, 0, sizeof sides);
+    for (int i = 0; i < 2; i++) {
+        cmn_test_pg_url(sides[i].url, sizeof sides[i].url, "mlps_admin");
+        assert_int_equal(
+            cmn_test_pg_password("dbt_a_svc", sides[i].pw, sizeof sides[i].pw),
+            0);
+    }
+    char *db = strstr(sides[1].url, "dbname=mlps");
+    assert_non_null(db);
+    memmove(db + strlen("dbname=dbt_other"), db + strlen("dbname=mlps"),
+            strlen(db + strlen("dbname=mlps")) + 1);
+    memcpy(db, "dbname=dbt_other", strlen("dbname=dbt_other"));
+    uv_thread_t t[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(uv_thread_create(&t[i], s_side_run, &sides[i]), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(uv_thread_join(&t[i]), 0);
+    for (int i = 0; i < 2; i++) {
+        if (sides[i].failed)
+            fprintf(stderr, "side %d: %s\n", i, sides[i].why);
+        assert_int_equal(sides[i].failed, 0);
+    }
 }
 
 /* No role gets in without its password: not the admin, not a service role
@@ -428,6 +503,7 @@ main(void)
         cmocka_unit_test(test_migrate_rejects_bad_schema_name),
         cmocka_unit_test(test_roles_reach_only_their_schema),
         cmocka_unit_test(test_login_needs_the_password),
+        cmocka_unit_test(test_migrate_two_databases_at_once),
         cmocka_unit_test(test_pool_runs_jobs_and_reconnects),
         cmocka_unit_test(test_pool_prepares_statements),
         cmocka_unit_test(test_bump_counts_versions),
