@@ -159,6 +159,33 @@ s_str_cmp(const void *a, const void *b)
     return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+/* New messages of one handler that takes many, waiting to be applied. */
+typedef struct {
+    const cmn_inbox_handler_t *h;
+    const cmn_env_msg_t **msgs;
+    cmn__inbox_item_t **items;
+    int n;
+} s_run_t;
+
+static int
+s_run_flush(PGconn *c, cmn_inbox_t *ib, s_run_t *run)
+{
+    char why[200] = "";
+    int err =
+        run->h->apply_many(c, run->msgs, run->n, ib->opts.arg, why, sizeof why);
+    for (int i = 0; i < run->n; i++)
+        if (err == 0)
+            run->items[i]->status = MLPS__V1__ACK__STATUS__APPLIED;
+    if (err != 0)
+        cmn_log_debug("%d x %s applied at once: %s (%s); one by one", run->n,
+                      run->h->type, cmn_strerror(err),
+                      why[0] ? why : "no reason given");
+    run->n = 0;
+    /* Any error, a refusal too, fails the batch: it is applied again one
+     * message at a time, where a refusal is its message's own. */
+    return err;
+}
+
 /* Records every unversioned message of the batch in one statement, then
  * applies the new ones (a message that is twice in the batch is new once). */
 static int
@@ -199,6 +226,12 @@ s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t **items,
         fresh[i] = PQgetvalue(r, i, 0);
     if (err == 0)
         qsort(fresh, (size_t) nnew, sizeof *fresh, s_str_cmp);
+    /* The new ones, in order; a run of one type whose handler takes many
+     * goes to it at once. */
+    s_run_t run = {.msgs = calloc((size_t) nnew + 1, sizeof *run.msgs),
+                   .items = calloc((size_t) nnew + 1, sizeof *run.items)};
+    if (err == 0 && (run.msgs == NULL || run.items == NULL))
+        err = CMN_ENOMEM;
     for (int i = 0; err == 0 && m > 0 && i < n; i++) {
         cmn__inbox_item_t *it = items[i];
         const char *mid = it->m->env->message_id;
@@ -212,11 +245,25 @@ s_apply_unversioned(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t **items,
         }
         claimed[hit - fresh] = true; /* a second copy is a duplicate */
         it->reason[0] = '\0';
-        err = cmn__inbox_handler(ib, it->m)->apply(
-            c, it->m, ib->opts.arg, it->reason, sizeof it->reason);
+        const cmn_inbox_handler_t *h = cmn__inbox_handler(ib, it->m);
+        if (run.n > 0 && run.h != h)
+            err = s_run_flush(c, ib, &run);
+        if (err != 0)
+            break;
+        if (h->apply_many != NULL) {
+            run.h = h;
+            run.msgs[run.n] = it->m;
+            run.items[run.n++] = it;
+            continue;
+        }
+        err = h->apply(c, it->m, ib->opts.arg, it->reason, sizeof it->reason);
         if (err == 0)
             it->status = MLPS__V1__ACK__STATUS__APPLIED;
     }
+    if (err == 0 && run.n > 0)
+        err = s_run_flush(c, ib, &run);
+    free(run.msgs);
+    free(run.items);
     free(fresh);
     free(claimed);
     PQclear(r);

@@ -3,6 +3,7 @@
  * applied and who asked. "--as=NAME" runs it under another service name
  * (tst/as.h). */
 #include "cmn/log.h"
+#include "cmn/pgarray.h"
 #include "cmn/svc.h"
 #include "kt.pb-c.h"
 #include "tst/as.h"
@@ -55,9 +56,54 @@ s_apply(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why, size_t whylen)
     return err;
 }
 
+/* Many at once: one INSERT for the run. A zero seq refuses the run; the
+ * inbox then applies each with s_apply, which refuses that one only. */
+static int
+s_apply_many(PGconn *c, const cmn_env_msg_t *const *m, int n, void *arg,
+             char *why, size_t whylen)
+{
+    kt_recv_t *kr = arg;
+    cmn_pgarray_t a[3] = {CMN_PGARRAY_INIT, CMN_PGARRAY_INIT, CMN_PGARRAY_INIT};
+    int err = 0;
+    for (int i = 0; err == 0 && i < n; i++) {
+        const Mlps__Test__KtSeq *seq =
+            (const Mlps__Test__KtSeq *) m[i]->payload;
+        if (seq->seq == 0) {
+            snprintf(why, whylen, "field \"seq\": must be positive");
+            err = CMN_EREJECT;
+            break;
+        }
+        char s[24];
+        snprintf(s, sizeof s, "%llu", (unsigned long long) seq->seq);
+        err = cmn_pgarray_add(&a[0], s);
+        if (err == 0)
+            err = cmn_pgarray_add(&a[1], m[i]->env->message_id);
+        if (err == 0)
+            err = cmn_pgarray_add(&a[2], m[i]->peer.name);
+    }
+    if (err == 0 && kr->conf.delay_us > 0) {
+        long us = kr->conf.delay_us * n;
+        struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (err == 0) {
+        const char *p[3] = {cmn_pgarray_text(&a[0]), cmn_pgarray_text(&a[1]),
+                            cmn_pgarray_text(&a[2])};
+        PGresult *r = cmn_pg_exec(c,
+                                  "INSERT INTO applied (seq, message_id, peer) "
+                                  "SELECT * FROM unnest($1::bigint[], "
+                                  "$2::uuid[], $3::text[])",
+                                  3, p, &err);
+        PQclear(r);
+    }
+    for (int k = 0; k < 3; k++)
+        cmn_pgarray_release(&a[k]);
+    return err;
+}
+
 static const cmn_inbox_handler_t s_handlers[] = {
     {"mlps.test.KtSeq", &mlps__test__kt_seq__descriptor, s_apply,
-     "service:ktsend"},
+     "service:ktsend", s_apply_many},
 };
 
 /* The count of applied messages and the caller as the runtime proved it:

@@ -14,7 +14,7 @@
 
 typedef struct {
     cmn_svc_conf_t base;
-    long total, batch, interval_ms;
+    long total, batch, interval_ms, refuse_every;
     bool generate_only;
     char *dest;
 } kt_conf_t;
@@ -27,6 +27,9 @@ static const cmn_cfg_opt_t s_opts[] = {
      "messages per generating transaction"},
     {"kt.interval-ms", CMN_CFG_INT, "100", 1, 60000,
      offsetof(kt_conf_t, interval_ms), "time between transactions"},
+    {"kt.refuse-every", CMN_CFG_INT, "0", 0, 100000000,
+     offsetof(kt_conf_t, refuse_every),
+     "every Nth message says seq 0, which kt_recv refuses (0: none)"},
     {"kt.generate-only", CMN_CFG_BOOL, "false", 0, 0,
      offsetof(kt_conf_t, generate_only), "stop once all are generated"},
     {"kt.dest", CMN_CFG_STR, "ktrecv", 0, 0, offsetof(kt_conf_t, dest),
@@ -54,7 +57,9 @@ s_send_one(PGconn *c, long long n, void *arg)
     if (err != 0)
         return err;
     Mlps__Test__KtSeq m = MLPS__TEST__KT_SEQ__INIT;
-    m.seq = (uint64_t) n;
+    m.seq = conf->refuse_every > 0 && n % conf->refuse_every == 0
+                ? 0
+                : (uint64_t) n;
     uint8_t buf[16];
     size_t len = mlps__test__kt_seq__pack(&m, buf);
     cmn_outmsg_t out = {.dest = conf->dest,

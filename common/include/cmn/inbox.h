@@ -35,6 +35,17 @@
 typedef int (*cmn_inbox_apply_fn)(PGconn *conn, const cmn_env_msg_t *msg,
                                   void *arg, char *why, size_t whylen);
 
+/* Optional: applies n (>= 1) new messages of one type at once, in the
+ * order given, inside the open transaction: all of them, or none (an
+ * error). The inbox hands it each run of consecutive new unversioned
+ * messages of the type in a batch, so a handler can write them with one
+ * statement instead of one each. On any error, CMN_EREJECT included, the
+ * inbox rolls the batch back and applies each message with `apply`, so a
+ * refusal names its own message and the rest still go in. */
+typedef int (*cmn_inbox_apply_many_fn)(PGconn *conn,
+                                       const cmn_env_msg_t *const *msgs, int n,
+                                       void *arg, char *why, size_t whylen);
+
 typedef struct {
     const char *type;
     const ProtobufCMessageDescriptor *descriptor;
@@ -42,6 +53,7 @@ typedef struct {
     /* Who may send it (cmn_ident_matches), e.g. "service:intake". A message
      * from anyone else is answered REJECTED before the handler runs. */
     const char *from;
+    cmn_inbox_apply_many_fn apply_many; /* NULL: apply, one at a time */
 } cmn_inbox_handler_t;
 
 typedef struct {

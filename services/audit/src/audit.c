@@ -112,7 +112,7 @@ s_start(cmn_svc_t *svc, void *arg)
  * cases). */
 static const cmn_inbox_handler_t s_handlers[] = {
     {"mlps.v1.AuditEvent", &mlps__v1__audit_event__descriptor, aud_apply_event,
-     "service:*"},
+     "service:*", aud_apply_events},
 };
 
 static const cmn_api_handler_t s_api_handlers[] = {

@@ -2,6 +2,7 @@
  * audit hash chain. */
 #include "aud/chain.h"
 #include "cmn/db.h"
+#include "cmn/pgarray.h"
 
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -41,6 +42,25 @@
     "$12::text WHERE txid_current() = "                                     \
     "$13::bigint AND (SELECT seq FROM chain ORDER BY seq DESC LIMIT 1) = "  \
     "$1::bigint - 1"
+
+/* Many records at once: the columns as arrays ($1 seq .. $11 hash, zipped
+ * by unnest), recorded_at ($12) shared, as S_INSERT_SQL. */
+#define S_INSERT_MANY_SQL                                                    \
+    "INSERT INTO chain (seq, event_id, service, actor, action, case_id, "    \
+    "outcome, office, at, recorded_at, prev_hash, hash) "                    \
+    "SELECT u.seq, u.event_id, u.service, u.actor, u.action, u.case_id, "    \
+    "u.outcome, u.office, u.at, $12::timestamptz, u.prev_hash, u.hash "      \
+    "FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], "         \
+    "$5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], "    \
+    "$10::text[], $11::text[]) AS u(seq, event_id, service, actor, action, " \
+    "case_id, outcome, office, at, prev_hash, hash)"
+
+/* The same, guarded as S_INSERT_NEXT_SQL: $13 the transaction's id, and the
+ * chain must still end just before the first of them ($14). */
+#define S_INSERT_MANY_NEXT_SQL                 \
+    S_INSERT_MANY_SQL                          \
+    " WHERE txid_current() = $13::bigint AND " \
+    "(SELECT seq FROM chain ORDER BY seq DESC LIMIT 1) = $14::bigint - 1"
 
 /* The record this thread last appended on conn, and the transaction that
  * appended it (its id, txid_current()): while that transaction lasts it holds
@@ -328,4 +348,115 @@ aud_chain_append(PGconn *conn, const char *event_id,
     if (seq != NULL)
         *seq = rec.seq;
     return 0;
+}
+
+/* Hashes n records from seq first, linked from prev, and inserts them with
+ * one statement (next: guarded by the transaction's id xact_id);
+ * *inserted: the rows that went in (n or, guarded, 0). hashes[n - 1] is the
+ * last record's. */
+static int
+s_insert_many(PGconn *conn, bool next, aud_record_t *recs, int n, int64_t first,
+              const char *prev, int64_t recorded_at_us,
+              char (*hashes)[AUD_HASH_HEX_LEN + 1], int64_t xact_id,
+              int *inserted)
+{
+    enum { NCOL = 11 };
+    cmn_pgarray_t a[NCOL];
+    for (int k = 0; k < NCOL; k++)
+        a[k] = (cmn_pgarray_t) CMN_PGARRAY_INIT;
+    char recorded[40], xact[24], firsts[24];
+    int err = aud_chain_format_ts(recorded_at_us, recorded);
+    for (int i = 0; err == 0 && i < n; i++) {
+        aud_record_t *r = &recs[i];
+        char seqs[24], at[40];
+        r->seq = first + i;
+        r->recorded_at_us = recorded_at_us;
+        r->prev_hash = i == 0 ? prev : hashes[i - 1];
+        err = aud_chain_format_ts(r->at_us, at);
+        if (err == 0)
+            err = aud_chain_hash(r, hashes[i]);
+        snprintf(seqs, sizeof seqs, "%lld", (long long) r->seq);
+        const char *v[NCOL] = {seqs,      r->event_id,  r->service, r->actor,
+                               r->action, r->case_id,   r->outcome, r->office,
+                               at,        r->prev_hash, hashes[i]};
+        for (int k = 0; err == 0 && k < NCOL; k++)
+            err = cmn_pgarray_add(&a[k], v[k] != NULL ? v[k] : "");
+    }
+    if (err == 0) {
+        snprintf(xact, sizeof xact, "%lld", (long long) xact_id);
+        snprintf(firsts, sizeof firsts, "%lld", (long long) first);
+        const char *p[14];
+        for (int k = 0; k < NCOL; k++)
+            p[k] = cmn_pgarray_text(&a[k]);
+        p[11] = recorded;
+        p[12] = xact;
+        p[13] = firsts;
+        PGresult *r =
+            cmn_pg_exec(conn, next ? S_INSERT_MANY_NEXT_SQL : S_INSERT_MANY_SQL,
+                        next ? 14 : 12, p, &err);
+        *inserted = err == 0 ? atoi(PQcmdTuples(r)) : 0;
+        PQclear(r);
+    }
+    for (int k = 0; k < NCOL; k++)
+        cmn_pgarray_release(&a[k]);
+    return err;
+}
+
+int
+aud_chain_append_many(PGconn *conn, const char *const *event_ids,
+                      const Mlps__V1__AuditEvent *const *evs, int n)
+{
+    if (n <= 0)
+        return 0;
+    aud_record_t *recs = calloc((size_t) n, sizeof *recs);
+    char(*hashes)[AUD_HASH_HEX_LEN + 1] = calloc((size_t) n, sizeof *hashes);
+    if (recs == NULL || hashes == NULL) {
+        free(recs);
+        free(hashes);
+        return CMN_ENOMEM;
+    }
+    for (int i = 0; i < n; i++)
+        recs[i] = (aud_record_t){.event_id = event_ids[i],
+                                 .service = evs[i]->service,
+                                 .actor = evs[i]->actor,
+                                 .action = evs[i]->action,
+                                 .case_id = evs[i]->case_id,
+                                 .outcome = evs[i]->outcome,
+                                 .office = evs[i]->office,
+                                 .at_us = evs[i]->at_us};
+    char prev[AUD_HASH_HEX_LEN + 1];
+    int64_t first = 0, recorded_at_us = 0, xact_id = 0;
+    int inserted = 0, err = 0;
+    if (s_tail.conn == conn) { /* maybe the same transaction: one statement */
+        first = s_tail.seq + 1;
+        recorded_at_us = s_tail.recorded_at_us;
+        xact_id = s_tail.xact_id;
+        snprintf(prev, sizeof prev, "%s", s_tail.hash);
+        err = s_insert_many(conn, true, recs, n, first, prev, recorded_at_us,
+                            hashes, xact_id, &inserted);
+    }
+    s_tail.conn = NULL;
+    if (err == 0 && inserted == 0) { /* a new transaction: the lock, the read */
+        aud_record_t last = {0};
+        err = cmn_pg_cmd(conn, S_LOCK_SQL);
+        if (err == 0)
+            err = s_read_last(conn, &last, prev, &xact_id);
+        first = last.seq;
+        recorded_at_us = last.recorded_at_us;
+        if (err == 0)
+            err = s_insert_many(conn, false, recs, n, first, prev,
+                                recorded_at_us, hashes, xact_id, &inserted);
+    }
+    if (err == 0 && inserted != n)
+        err = CMN_EDB;
+    if (err == 0) {
+        s_tail = (s_tail_t){.conn = conn,
+                            .seq = first + n - 1,
+                            .recorded_at_us = recorded_at_us,
+                            .xact_id = xact_id};
+        snprintf(s_tail.hash, sizeof s_tail.hash, "%s", hashes[n - 1]);
+    }
+    free(recs);
+    free(hashes);
+    return err;
 }

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,59 @@ s_append(PGconn *c, int n, const char *case_id)
         e.at_us = cmn_now_us() + i; /* odd microseconds on purpose */
         err = aud_chain_append(c, id, &e, NULL);
     }
+    if (err == 0)
+        err = cmn_pg_cmd(c, "COMMIT");
+    else
+        cmn_pg_rollback(c);
+    return err;
+}
+
+/* Appends n events of case_id with one aud_chain_append_many, in the open
+ * transaction; dup_last: the last event repeats the first's id. */
+static int
+s_append_many_in(PGconn *c, int n, const char *case_id, bool dup_last)
+{
+    char(*ids)[37] = calloc((size_t) n, sizeof *ids);
+    char(*outcomes)[32] = calloc((size_t) n, sizeof *outcomes);
+    Mlps__V1__AuditEvent *evs = calloc((size_t) n, sizeof *evs);
+    const char **idp = calloc((size_t) n, sizeof *idp);
+    const Mlps__V1__AuditEvent **evp = calloc((size_t) n, sizeof *evp);
+    assert_non_null(ids);
+    assert_non_null(outcomes);
+    assert_non_null(evs);
+    assert_non_null(idp);
+    assert_non_null(evp);
+    for (int i = 0; i < n; i++) {
+        cmn_uuid4(ids[i]);
+        if (dup_last && i == n - 1 && i > 0)
+            memcpy(ids[i], ids[0], sizeof ids[i]);
+        snprintf(outcomes[i], sizeof outcomes[i], "many %d", i);
+        evs[i] = (Mlps__V1__AuditEvent) MLPS__V1__AUDIT_EVENT__INIT;
+        evs[i].service = "dbtest";
+        evs[i].actor = "system";
+        evs[i].action = "test.many";
+        evs[i].case_id = (char *) case_id;
+        evs[i].outcome = outcomes[i];
+        evs[i].at_us = cmn_now_us() + i;
+        idp[i] = ids[i];
+        evp[i] = &evs[i];
+    }
+    int err = aud_chain_append_many(c, idp, evp, n);
+    free(ids);
+    free(outcomes);
+    free(evs);
+    free(idp);
+    free(evp);
+    return err;
+}
+
+/* The same, in a transaction of its own. */
+static int
+s_append_many(PGconn *c, int n, const char *case_id)
+{
+    int err = cmn_pg_cmd(c, "BEGIN");
+    if (err == 0)
+        err = s_append_many_in(c, n, case_id, false);
     if (err == 0)
         err = cmn_pg_cmd(c, "COMMIT");
     else
@@ -217,6 +271,50 @@ s_appends_link(void **state)
                                 "AND prev_hash = repeat('0', 64)"),
                      1);
     s_expect_ok(svc, before + 6);
+    PQfinish(svc);
+}
+
+/* Many at once link as one at a time do: after a single append in the same
+ * transaction (one guarded statement), before one, in a transaction of
+ * their own (the lock and the read first); a run with a repeated event id
+ * puts nothing in, and the next append still links. */
+static void
+s_appends_many_link(void **state)
+{
+    (void) state;
+    PGconn *svc = s_connect("audit_svc");
+    long long before = s_num(svc, "SELECT count(*) FROM chain");
+    assert_int_equal(cmn_pg_cmd(svc, "BEGIN"), 0);
+    char id[37];
+    cmn_uuid4(id);
+    Mlps__V1__AuditEvent e = MLPS__V1__AUDIT_EVENT__INIT;
+    e.service = "dbtest";
+    e.action = "test.one";
+    e.case_id = "T-many";
+    e.at_us = cmn_now_us();
+    assert_int_equal(aud_chain_append(svc, id, &e, NULL), 0);
+    assert_int_equal(s_append_many_in(svc, 5, "T-many", false), 0);
+    cmn_uuid4(id);
+    assert_int_equal(aud_chain_append(svc, id, &e, NULL), 0);
+    assert_int_equal(s_append_many_in(svc, 3, "T-many", false), 0);
+    assert_int_equal(cmn_pg_cmd(svc, "COMMIT"), 0);
+    assert_int_equal(s_append_many(svc, 4, "T-many"), 0);
+    assert_int_equal(s_append_many(svc, 1, "T-many"), 0);
+    long long want = before + 1 + 5 + 1 + 3 + 4 + 1;
+    assert_int_equal(s_num(svc, "SELECT count(*) FROM chain"), want);
+    assert_int_equal(s_num(svc, "SELECT max(seq) FROM chain"), want);
+    /* one recorded_at per transaction */
+    assert_int_equal(s_num(svc, "SELECT count(DISTINCT recorded_at) FROM "
+                                "chain WHERE case_id = 'T-many'"),
+                     3);
+    s_expect_ok(svc, want);
+
+    assert_int_equal(cmn_pg_cmd(svc, "BEGIN"), 0);
+    assert_int_not_equal(s_append_many_in(svc, 3, "T-many", true), 0);
+    cmn_pg_rollback(svc);
+    assert_int_equal(s_num(svc, "SELECT count(*) FROM chain"), want);
+    assert_int_equal(s_append_many(svc, 2, "T-many"), 0);
+    s_expect_ok(svc, want + 2);
     PQfinish(svc);
 }
 
@@ -359,8 +457,9 @@ s_appender(void *arg)
     long failed = 0;
     cmn_pg_quiet(c);
     PQclear(PQexec(c, "SET search_path TO audit"));
-    for (int t = 0; t < S_THREAD_TXNS; t++)
-        if (s_append(c, S_TXN_EVENTS, "T-concurrent") != 0)
+    for (int t = 0; t < S_THREAD_TXNS; t++) /* one at a time, or at once */
+        if ((t % 2 ? s_append_many(c, S_TXN_EVENTS, "T-concurrent")
+                   : s_append(c, S_TXN_EVENTS, "T-concurrent")) != 0)
             failed++;
     PQfinish(c);
     return (void *) failed;
@@ -1184,6 +1283,7 @@ main(void)
         cmocka_unit_test(s_empty_chain_verifies),
         cmocka_unit_test(s_svc_cannot_change_or_remove),
         cmocka_unit_test(s_appends_link),
+        cmocka_unit_test(s_appends_many_link),
         cmocka_unit_test(s_tampering_found),
         cmocka_unit_test(s_tail_removal_found),
         cmocka_unit_test(s_concurrent_appends_stay_linear),

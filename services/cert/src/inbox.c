@@ -285,7 +285,7 @@ s_on_evaluated(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
  * (the runtime refuses anyone else before these run). */
 const cmn_inbox_handler_t crt_inbox_handlers[] = {
     {"mlps.v1.CaseAccepted", &mlps__v1__case_accepted__descriptor,
-     s_on_accepted, "service:review"},
+     s_on_accepted, "service:review", NULL},
     {"mlps.v1.EvaluationConcluded", &mlps__v1__evaluation_concluded__descriptor,
-     s_on_evaluated, "service:evaluation"},
+     s_on_evaluated, "service:evaluation", NULL},
 };

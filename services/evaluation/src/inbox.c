@@ -157,5 +157,5 @@ s_on_accepted(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
 /* Who may send what: accepted cases come from review only. */
 const cmn_inbox_handler_t evl_inbox_handlers[] = {
     {"mlps.v1.CaseAccepted", &mlps__v1__case_accepted__descriptor,
-     s_on_accepted, "service:review"},
+     s_on_accepted, "service:review", NULL},
 };

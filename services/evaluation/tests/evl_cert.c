@@ -47,7 +47,7 @@ s_on_concluded(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
 
 static const cmn_inbox_handler_t s_handlers[] = {
     {"mlps.v1.EvaluationConcluded", &mlps__v1__evaluation_concluded__descriptor,
-     s_on_concluded, "service:evaluation"},
+     s_on_concluded, "service:evaluation", NULL},
 };
 
 extern const cmn_migration_t evlcert_migrations[];

@@ -163,7 +163,7 @@ s_on_withdrawal(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
 /* Who may send what: referrals and withdrawals come from review only. */
 const cmn_inbox_handler_t pnl_inbox_handlers[] = {
     {"mlps.v1.PanelReferral", &mlps__v1__panel_referral__descriptor,
-     s_on_referral, "service:review"},
+     s_on_referral, "service:review", NULL},
     {"mlps.v1.PanelWithdrawal", &mlps__v1__panel_withdrawal__descriptor,
-     s_on_withdrawal, "service:review"},
+     s_on_withdrawal, "service:review", NULL},
 };

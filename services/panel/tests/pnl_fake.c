@@ -111,11 +111,11 @@ s_on_audit(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
 
 static const cmn_inbox_handler_t s_handlers[] = {
     {"mlps.v1.PanelDecision", &mlps__v1__panel_decision__descriptor,
-     s_on_decision, "service:panel"},
+     s_on_decision, "service:panel", NULL},
     {"mlps.v1.PanelEscalation", &mlps__v1__panel_escalation__descriptor,
-     s_on_escalation, "service:panel"},
+     s_on_escalation, "service:panel", NULL},
     {"mlps.v1.AuditEvent", &mlps__v1__audit_event__descriptor, s_on_audit,
-     "service:panel"},
+     "service:panel", NULL},
 };
 
 extern const cmn_migration_t pnlfake_migrations[];

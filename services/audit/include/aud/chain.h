@@ -86,6 +86,13 @@ int aud_chain_append(PGconn *conn, const char *event_id,
                      const Mlps__V1__AuditEvent *ev,
                      int64_t *seq) CMN_MUST_CHECK;
 
+/* Appends n events (ids event_ids[i]) as the next n records, in order,
+ * with one statement: as aud_chain_append, each linked to the one before
+ * and all sharing one recorded_at. All go in or none (an error). */
+int aud_chain_append_many(PGconn *conn, const char *const *event_ids,
+                          const Mlps__V1__AuditEvent *const *evs,
+                          int n) CMN_MUST_CHECK;
+
 /* Formats us (microseconds since the Unix epoch, >= 0) as a timestamptz
  * literal PostgreSQL reads back exactly, e.g.
  * "2026-11-22 02:46:13.123456+00". Returns 0 or CMN_EINVAL. */

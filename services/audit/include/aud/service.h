@@ -72,6 +72,13 @@ int aud_verify_all(PGconn *conn, const aud_verify_opts_t *opts,
 int aud_apply_event(PGconn *conn, const cmn_env_msg_t *msg, void *arg,
                     char *why, size_t whylen);
 
+/* cmn_inbox_apply_many_fn for the same: checks every event, then appends
+ * them all with one statement (aud_chain_append_many). A bad event fails
+ * the run (CMN_EREJECT): the inbox then applies each with aud_apply_event,
+ * which refuses that one only. */
+int aud_apply_events(PGconn *conn, const cmn_env_msg_t *const *msgs, int n,
+                     void *arg, char *why, size_t whylen);
+
 /* cmn_api_fn for mlps.v1.AuditVerifyRequest: runs aud_verify_all() with
  * the service's key and its signer's last checkpoint, and answers an
  * AuditVerifyReply (reason "event ID: check" when not ok). While the
