@@ -19,6 +19,9 @@
 # it migrates (--db.svc-password-file). DIR/pgpass (libpq's passfile, mode
 # 600) holds a line for each.
 #
+# MLPS_PG_CONF, at init: more lines for postgresql.conf (a profile's
+# shared_preload_libraries, say).
+#
 # PostgreSQL refuses to run as root, so when run as root the server runs as
 # $MLPS_PG_USER (default: postgres, which Debian's package creates). When
 # that user cannot reach DIR (a parent such as /root is 0700), the data,
@@ -187,6 +190,8 @@ synchronous_commit = on
 log_min_messages = warning
 log_line_prefix = '%m [%p] %u@%d '
 CONF
+    [ -z "${MLPS_PG_CONF:-}" ] ||
+        printf '%s\n' "$MLPS_PG_CONF" | as_owner tee -a "$h/data/postgresql.conf" >/dev/null
     as_owner tee "$h/data/pg_hba.conf" >/dev/null <<HBA
 # pg_hba.conf - by deploy/pgcluster.sh: every role logs in with a password
 local all all                scram-sha-256

@@ -122,6 +122,7 @@ s_work(uv_work_t *req)
         PGresult *r = PQexec(c, "ROLLBACK");
         PQclear(r);
     }
+    cmn__pgstmt_release(c);
 }
 
 static void s_dispatch(cmn_db_t *db);

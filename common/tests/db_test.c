@@ -467,6 +467,123 @@ test_pool_prepares_statements(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+#define S_LOOKUP "SELECT id FROM grow WHERE digest = $1 AND district = $2"
+
+/* The index the plan of the pool's newest prepared S_LOOKUP scans, and
+ * how many statements of that text the server holds. */
+static void
+s_lookup_plan(PGconn *c, char *index, size_t len, int *copies)
+{
+    PGresult *r = PQexec(c, "SELECT name FROM pg_prepared_statements WHERE "
+                            "statement = '" S_LOOKUP "' ORDER BY "
+                            "prepare_time DESC");
+    *copies = PQntuples(r);
+    assert_true(*copies >= 1);
+    char sql[96];
+    snprintf(sql, sizeof sql, "EXPLAIN EXECUTE %s('x', '110108')",
+             PQgetvalue(r, 0, 0));
+    PQclear(r);
+    r = PQexec(c, sql);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    snprintf(index, len, "none");
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *at = strstr(PQgetvalue(r, i, 0), " on grow_");
+        if (at != NULL)
+            snprintf(index, len, "%.*s", (int) strcspn(at + 4, " "), at + 4);
+    }
+    PQclear(r);
+}
+
+/* Looks up n digests (none there) as a service would, on the pool's
+ * connection; *step is the phase (0: the table empty, 1: grown). */
+static int
+s_grow_work(PGconn *c, void *arg)
+{
+    int *step = arg;
+    const char *p[2] = {"none", "110108"};
+    int err, copies;
+    char index[64];
+    int runs = *step == 0 ? 10 : *step == 1 ? 2000 : 0;
+    for (int i = 0; i < runs; i++) {
+        PQclear(cmn_pg_exec(c, S_LOOKUP, 2, p, &err));
+        assert_int_equal(err, 0);
+    }
+    s_lookup_plan(c, index, sizeof index, &copies);
+    if (*step == 0) { /* planned on an empty table */
+        assert_int_equal(copies, 1);
+    } else if (*step == 1) { /* replanned at 256 and 1,024 runs */
+        assert_string_equal(index, "grow_digest");
+        assert_int_equal(copies, 3);
+    } else { /* the job after: the two replaced ones deallocated */
+        assert_string_equal(index, "grow_digest");
+        assert_int_equal(copies, 1);
+    }
+    (*step)++;
+    return 0;
+}
+
+static void
+s_grow_done(int status, void *arg)
+{
+    (void) arg;
+    assert_int_equal(status, 0);
+}
+
+/* A statement first planned while its table was empty is planned again
+ * as it keeps running (at 256 runs, then 1,024, ...), so its plan is of
+ * the table as it has grown: the digest's index, not the month's (a plan
+ * made on an empty table may take either: at district 110108's first
+ * import it took the month index and filtered every row of the district,
+ * 3 ms a record at 10,000). The replaced statements are deallocated after
+ * the job, so the server holds one. */
+static void
+test_pool_replans_as_tables_grow(void **state)
+{
+    (void) state;
+    PGconn *a = s_connect("mlps_admin");
+    assert_string_equal(
+        s_try(a, "DROP TABLE IF EXISTS dbt_a.grow;"
+                 "CREATE TABLE dbt_a.grow (id bigserial PRIMARY KEY, "
+                 "district text NOT NULL, digest text NOT NULL, "
+                 "month date NOT NULL, pad text NOT NULL);"
+                 "CREATE INDEX grow_month ON dbt_a.grow (district, month);"
+                 "CREATE UNIQUE INDEX grow_digest ON dbt_a.grow "
+                 "(district, digest);"
+                 "GRANT SELECT ON dbt_a.grow TO dbt_a_svc"),
+        "00000");
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    char url[256];
+    cmn_test_pg_url(url, sizeof url, "dbt_a_svc");
+    int err, step = 0;
+    cmn_db_t *db = cmn_db_new(&loop, url, 1, &err);
+    assert_non_null(db);
+    assert_int_equal(cmn_db_set_session_sql(db, "SET search_path TO dbt_a"), 0);
+    assert_int_equal(cmn_db_submit(db, s_grow_work, s_grow_done, &step), 0);
+    for (int i = 0; i < 100000 && step < 1; i++)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_int_equal(step, 1);
+    assert_string_equal(
+        s_try(a, "INSERT INTO dbt_a.grow (district, digest, month, pad) "
+                 "SELECT '110108', md5(i::text) || md5(i::text), "
+                 "DATE '2026-11-01', repeat('x', 1500) "
+                 "FROM generate_series(1, 5000) i"),
+        "00000");
+    assert_int_equal(cmn_db_submit(db, s_grow_work, s_grow_done, &step), 0);
+    for (int i = 0; i < 100000 && step < 2; i++)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_int_equal(step, 2);
+    assert_int_equal(cmn_db_submit(db, s_grow_work, s_grow_done, &step), 0);
+    for (int i = 0; i < 100000 && step < 3; i++)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_int_equal(step, 3);
+    cmn_db_destroy(&db);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    assert_string_equal(s_try(a, "DROP TABLE dbt_a.grow"), "00000");
+    PQfinish(a);
+}
+
 /* cmn_pg_bump counts one up per call and names a missing row. */
 static void
 test_bump_counts_versions(void **state)
@@ -506,6 +623,7 @@ main(void)
         cmocka_unit_test(test_migrate_two_databases_at_once),
         cmocka_unit_test(test_pool_runs_jobs_and_reconnects),
         cmocka_unit_test(test_pool_prepares_statements),
+        cmocka_unit_test(test_pool_replans_as_tables_grow),
         cmocka_unit_test(test_bump_counts_versions),
     };
     return cmocka_run_group_tests(tests, s_setup, NULL);
