@@ -14,8 +14,11 @@
  * district's month index and filtered 10,000 rows, 3 ms a record, until
  * an ANALYZE happened to run). So each statement is prepared again after
  * 256 runs, then after 4 times as many each time (1,024, 4,096, ... up to
- * every S_REPLAN_MAX runs): the server plans it for the table as it is
- * now, at a cost of one Parse and one DEALLOCATE per replan. */
+ * every S_REPLAN_MAX runs), or once it is 5 s old, then 10 s, 20 s, ... up
+ * to every 10 minutes (runs count per connection, and a pool spreads them:
+ * the clock replans a statement a busy service runs everywhere): the
+ * server plans it for the table as it is now, at a cost of one Parse and
+ * one DEALLOCATE per replan. */
 #include "pgstmt.h"
 #include "cmn/err.h"
 
@@ -25,11 +28,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define S_SLOTS        256 /* a power of two */
 #define S_MAX          128 /* statements prepared per connection at most */
 #define S_REPLAN_FIRST 256u
 #define S_REPLAN_MAX   (1u << 20)
+#define S_AGE_FIRST    5000u   /* ms */
+#define S_AGE_MAX      600000u /* ms */
 
 typedef struct {
     char *sql; /* NULL: free slot */
@@ -38,6 +44,8 @@ typedef struct {
     bool dead;          /* to be prepared again */
     uint32_t runs;      /* since it was last prepared */
     uint32_t replan_at; /* runs before it is prepared again */
+    uint32_t age_ms;    /* or its age when it is */
+    uint64_t born_ms;   /* when it was last prepared (monotonic) */
 } s_stmt_t;
 
 #define S_OLD 16 /* replaced names waiting for their DEALLOCATE */
@@ -93,6 +101,14 @@ cmn__pgstmt_attach(PGconn *conn)
 }
 
 static uint64_t
+s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000u + (uint64_t) ts.tv_nsec / 1000000u;
+}
+
+static uint64_t
 s_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a */
@@ -124,9 +140,11 @@ s_prepare(PGconn *conn, s_cache_t *cache, s_stmt_t *s, const char *sql,
             return false;
         s->hash = h;
         s->replan_at = S_REPLAN_FIRST;
+        s->age_ms = S_AGE_FIRST;
         cache->count++;
     }
     s->runs = 0;
+    s->born_ms = s_now_ms();
     /* A new name each time: the server may still hold the old one. */
     snprintf(s->name, sizeof s->name, "cmn_%u", cache->next_name++);
     PGresult *r = PQprepare(conn, s->name, sql, nparams, NULL);
@@ -149,13 +167,19 @@ s_prepare(PGconn *conn, s_cache_t *cache, s_stmt_t *s, const char *sql,
 static void
 s_replan(PGconn *conn, s_cache_t *cache, s_stmt_t *s, int nparams)
 {
-    if (++s->runs < s->replan_at || cache->nold >= S_OLD ||
-        PQtransactionStatus(conn) == PQTRANS_INERROR)
+    bool by_runs = ++s->runs >= s->replan_at;
+    if (!by_runs && s_now_ms() - s->born_ms < s->age_ms)
+        return;
+    if (cache->nold >= S_OLD || PQtransactionStatus(conn) == PQTRANS_INERROR)
         return;
     char old[sizeof s->name];
     memcpy(old, s->name, sizeof old);
-    uint32_t next =
-        s->replan_at < S_REPLAN_MAX / 4 ? s->replan_at * 4 : S_REPLAN_MAX;
+    uint32_t next = !by_runs                          ? s->replan_at
+                    : s->replan_at < S_REPLAN_MAX / 4 ? s->replan_at * 4
+                                                      : S_REPLAN_MAX;
+    uint32_t age = by_runs                     ? s->age_ms
+                   : s->age_ms < S_AGE_MAX / 2 ? s->age_ms * 2
+                                               : S_AGE_MAX;
     PGresult *fail = NULL;
     if (!s_prepare(conn, cache, s, s->sql, s->hash, nparams, &fail)) {
         PQclear(fail);
@@ -164,6 +188,7 @@ s_replan(PGconn *conn, s_cache_t *cache, s_stmt_t *s, int nparams)
         return;
     }
     s->replan_at = next;
+    s->age_ms = age;
     memcpy(cache->old[cache->nold++], old, sizeof old);
 }
 
