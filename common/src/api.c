@@ -236,7 +236,7 @@ s_on_request(cmn_zsock_t *sock, zmq_msg_t *parts, int nparts, void *arg)
         cmn_env_msg_destroy(&r->m);
         goto drop;
     }
-    if (cmn_db_submit(api->db, s_work, s_done, r) != 0) {
+    if (cmn_db_submit_request(api->db, s_work, s_done, r) != 0) {
         s_problem(api, r, "unavailable", "could not queue the request");
         cmn_env_msg_destroy(&r->m);
         goto drop;
@@ -262,6 +262,7 @@ cmn_api_new(uv_loop_t *loop, void *zctx, cmn_db_t *db,
     }
     api->loop = loop;
     api->db = db;
+    cmn_db_reserve(db, 1); /* a request never waits behind the inbox */
     snprintf(api->service, sizeof api->service, "%s", opts->service);
     api->handlers = handlers;
     api->arg = arg;

@@ -17,6 +17,7 @@ typedef struct s_job {
     void *arg;
     int slot;
     int status;
+    bool request; /* cmn_db_submit_request */
     struct s_job *next;
 } s_job_t;
 
@@ -29,8 +30,11 @@ struct cmn_db {
     bool busy[S_MAX_CONNS];
     int running;
     int queued;
-    bool closing;         /* destroyed while jobs ran: free after the last */
-    s_job_t *head, *tail; /* waiting for a free connection */
+    int reserve;            /* connections kept for requests */
+    int background;         /* background jobs running */
+    bool closing;           /* destroyed while jobs ran: free after the last */
+    s_job_t *head, *tail;   /* waiting for a free connection */
+    s_job_t *rhead, *rtail; /* requests: served first */
 };
 
 cmn_db_t *
@@ -135,6 +139,7 @@ s_after(uv_work_t *req, int status)
     cmn_db_t *db = job->db;
     db->busy[job->slot] = false;
     db->running--;
+    db->background -= !job->request;
     int st = status == UV_ECANCELED ? CMN_ECANCELED : job->status;
     cmn_db_done_fn done = job->done;
     void *arg = job->arg;
@@ -146,15 +151,36 @@ s_after(uv_work_t *req, int status)
         s_free(db);
 }
 
+/* The next job to start, taken off its queue: a request first, except
+ * that one background job always runs when there is one (a flood of
+ * requests never stops delivery), and background jobs leave the reserved
+ * connections free. */
+static s_job_t *
+s_next(cmn_db_t *db)
+{
+    bool bg_ok = db->head != NULL && db->background < db->size - db->reserve;
+    bool bg_first = bg_ok && db->background == 0 && db->size > 1;
+    s_job_t **head = &db->rhead, **tail = &db->rtail;
+    if (bg_first || *head == NULL) {
+        if (!bg_ok)
+            return NULL;
+        head = &db->head;
+        tail = &db->tail;
+    }
+    s_job_t *job = *head;
+    *head = job->next;
+    if (*head == NULL)
+        *tail = NULL;
+    return job;
+}
+
 static void
 s_dispatch(cmn_db_t *db)
 {
-    while (db->head != NULL && db->running < db->size) {
-        s_job_t *job = db->head;
-        db->head = job->next;
-        if (db->head == NULL)
-            db->tail = NULL;
+    s_job_t *job;
+    while (db->running < db->size && (job = s_next(db)) != NULL) {
         db->queued--;
+        db->background += !job->request;
         int slot = 0;
         while (db->busy[slot])
             slot++;
@@ -178,9 +204,9 @@ cmn_db_set_session_sql(cmn_db_t *self, const char *sql)
     return 0;
 }
 
-int
-cmn_db_submit(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done,
-              void *arg)
+static int
+s_submit(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done, void *arg,
+         bool request)
 {
     if (self == NULL || work == NULL || done == NULL)
         return CMN_EINVAL;
@@ -191,14 +217,38 @@ cmn_db_submit(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done,
     job->work = work;
     job->done = done;
     job->arg = arg;
-    if (self->tail != NULL)
-        self->tail->next = job;
+    job->request = request;
+    s_job_t **head = request ? &self->rhead : &self->head;
+    s_job_t **tail = request ? &self->rtail : &self->tail;
+    if (*tail != NULL)
+        (*tail)->next = job;
     else
-        self->head = job;
-    self->tail = job;
+        *head = job;
+    *tail = job;
     self->queued++;
     s_dispatch(self);
     return 0;
+}
+
+int
+cmn_db_submit(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done,
+              void *arg)
+{
+    return s_submit(self, work, done, arg, false);
+}
+
+int
+cmn_db_submit_request(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done,
+                      void *arg)
+{
+    return s_submit(self, work, done, arg, true);
+}
+
+void
+cmn_db_reserve(cmn_db_t *self, int n)
+{
+    self->reserve = n < 0 ? 0 : n < self->size ? n : self->size - 1;
+    s_dispatch(self);
 }
 
 int
@@ -220,14 +270,17 @@ cmn_db_destroy(cmn_db_t **self_p)
         return;
     cmn_db_t *self = *self_p;
     *self_p = NULL;
-    while (self->head != NULL) {
-        s_job_t *job = self->head;
-        self->head = job->next;
-        self->queued--;
-        job->done(CMN_ECANCELED, job->arg);
-        free(job);
+    for (int q = 0; q < 2; q++) {
+        s_job_t **head = q == 0 ? &self->rhead : &self->head;
+        while (*head != NULL) {
+            s_job_t *job = *head;
+            *head = job->next;
+            self->queued--;
+            job->done(CMN_ECANCELED, job->arg);
+            free(job);
+        }
     }
-    self->tail = NULL;
+    self->tail = self->rtail = NULL;
     if (self->running > 0) {
         self->closing = true; /* the last s_after frees it */
         return;

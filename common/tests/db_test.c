@@ -511,9 +511,10 @@ s_grow_work(PGconn *c, void *arg)
     s_lookup_plan(c, index, sizeof index, &copies);
     if (*step == 0) { /* planned on an empty table */
         assert_int_equal(copies, 1);
-    } else if (*step == 1) { /* replanned at 256 and 1,024 runs */
+    } else if (*step == 1) { /* replanned after 256 and 1,024 more runs
+                                (and at 5 s, on a slow machine) */
         assert_string_equal(index, "grow_digest");
-        assert_int_equal(copies, 3);
+        assert_true(copies >= 3);
     } else { /* the job after: the two replaced ones deallocated */
         assert_string_equal(index, "grow_digest");
         assert_int_equal(copies, 1);
@@ -584,6 +585,82 @@ test_pool_replans_as_tables_grow(void **state)
     PQfinish(a);
 }
 
+/* The order jobs finished in: 'b' a background job, 'r' a request. */
+typedef struct {
+    char order[32];
+    int done;
+} s_lane_t;
+
+typedef struct {
+    s_lane_t *lane;
+    char kind;
+    const char *sleep; /* seconds */
+} s_lane_job_t;
+
+static int
+s_lane_work(PGconn *c, void *arg)
+{
+    s_lane_job_t *j = arg;
+    const char *p[1] = {j->sleep};
+    int err;
+    PQclear(cmn_pg_exec(c, "SELECT pg_sleep($1::float8)", 1, p, &err));
+    return err;
+}
+
+static void
+s_lane_done(int status, void *arg)
+{
+    s_lane_job_t *j = arg;
+    assert_int_equal(status, 0);
+    j->lane->order[j->lane->done++] = j->kind;
+}
+
+/* Requests are served first and may take the connection kept for them;
+ * background jobs run on the others, and one of them runs even while
+ * requests flood the pool. */
+static void
+test_pool_serves_requests_first(void **state)
+{
+    (void) state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    char url[256];
+    cmn_test_pg_url(url, sizeof url, "dbt_a_svc");
+    int err;
+    cmn_db_t *db = cmn_db_new(&loop, url, 3, &err);
+    assert_non_null(db);
+    cmn_db_reserve(db, 1);
+    /* Four slow background jobs: two run, two wait; the request gets the
+     * kept connection and is answered first. */
+    s_lane_t lane = {0};
+    s_lane_job_t bg = {&lane, 'b', "0.3"}, rq = {&lane, 'r', "0"};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(cmn_db_submit(db, s_lane_work, s_lane_done, &bg), 0);
+    assert_int_equal(cmn_db_submit_request(db, s_lane_work, s_lane_done, &rq),
+                     0);
+    assert_int_equal(cmn_db_running(db), 3);
+    assert_int_equal(cmn_db_pending(db), 5);
+    for (int i = 0; i < 100000 && lane.done < 5; i++)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_string_equal(lane.order, "rbbbb");
+    /* A flood: eight slow requests, then one background job. The first
+     * three requests take the three connections; the background job
+     * takes the first to come free, not the last (it finishes 4th at the
+     * latest, not 9th). */
+    memset(&lane, 0, sizeof lane);
+    s_lane_job_t slow = {&lane, 'r', "0.1"}, quick = {&lane, 'b', "0"};
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(
+            cmn_db_submit_request(db, s_lane_work, s_lane_done, &slow), 0);
+    assert_int_equal(cmn_db_submit(db, s_lane_work, s_lane_done, &quick), 0);
+    for (int i = 0; i < 100000 && lane.done < 9; i++)
+        uv_run(&loop, UV_RUN_ONCE);
+    assert_true(strchr(lane.order, 'b') - lane.order < 4);
+    cmn_db_destroy(&db);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 /* cmn_pg_bump counts one up per call and names a missing row. */
 static void
 test_bump_counts_versions(void **state)
@@ -624,6 +701,7 @@ main(void)
         cmocka_unit_test(test_pool_runs_jobs_and_reconnects),
         cmocka_unit_test(test_pool_prepares_statements),
         cmocka_unit_test(test_pool_replans_as_tables_grow),
+        cmocka_unit_test(test_pool_serves_requests_first),
         cmocka_unit_test(test_bump_counts_versions),
     };
     return cmocka_run_group_tests(tests, s_setup, NULL);

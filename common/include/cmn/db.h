@@ -37,6 +37,17 @@ int cmn_db_set_session_sql(cmn_db_t *self, const char *sql) CMN_MUST_CHECK;
 int cmn_db_submit(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done,
                   void *arg) CMN_MUST_CHECK;
 
+/* As cmn_db_submit, for a caller waiting on the answer (an API request):
+ * queued ahead of every background job (inbox, outbox, timers), and it
+ * may take the connections cmn_db_reserve keeps. */
+int cmn_db_submit_request(cmn_db_t *self, cmn_db_work_fn work,
+                          cmn_db_done_fn done, void *arg) CMN_MUST_CHECK;
+
+/* Keeps n connections (at most size - 1) for requests: background jobs
+ * run on the others, so a request never waits behind a pool full of
+ * inbox batches. 0 (the default): none kept. */
+void cmn_db_reserve(cmn_db_t *self, int n);
+
 /* Jobs queued or running. */
 int cmn_db_pending(const cmn_db_t *self);
 
