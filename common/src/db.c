@@ -33,9 +33,30 @@ struct cmn_db {
     int reserve;            /* connections kept for requests */
     int background;         /* background jobs running */
     bool closing;           /* destroyed while jobs ran: free after the last */
+    bool dying;             /* being destroyed: no new jobs */
+    bool last_request;      /* the job started last was a request */
     s_job_t *head, *tail;   /* waiting for a free connection */
     s_job_t *rhead, *rtail; /* requests: served first */
 };
+
+/* libuv runs every job on its thread pool, of 4 threads unless
+ * UV_THREADPOOL_SIZE says otherwise, read when the first job starts: with
+ * more connections than threads, a request queued ahead of the background
+ * jobs would still wait in libuv's own queue behind them. So unless the
+ * operator set it, it is made the pools' connections so far, plus 2. */
+static void
+s_threads(int size)
+{
+    static int total;
+    static bool ours;
+    if (!ours && getenv("UV_THREADPOOL_SIZE") != NULL)
+        return;
+    ours = true;
+    total += size;
+    char v[16];
+    snprintf(v, sizeof v, "%d", total + 2 < 4 ? 4 : total + 2);
+    (void) setenv("UV_THREADPOOL_SIZE", v, 1); /* fails only without memory */
+}
 
 cmn_db_t *
 cmn_db_new(uv_loop_t *loop, const char *conninfo, int size, int *err)
@@ -52,6 +73,7 @@ cmn_db_new(uv_loop_t *loop, const char *conninfo, int size, int *err)
     }
     self->loop = loop;
     self->size = size;
+    s_threads(size);
     *err = 0;
     return self;
 }
@@ -159,7 +181,9 @@ static s_job_t *
 s_next(cmn_db_t *db)
 {
     bool bg_ok = db->head != NULL && db->background < db->size - db->reserve;
-    bool bg_first = bg_ok && db->background == 0 && db->size > 1;
+    /* (One connection: the two queues take turns.) */
+    bool bg_first =
+        bg_ok && db->background == 0 && (db->size > 1 || db->last_request);
     s_job_t **head = &db->rhead, **tail = &db->rtail;
     if (bg_first || *head == NULL) {
         if (!bg_ok)
@@ -171,6 +195,7 @@ s_next(cmn_db_t *db)
     *head = job->next;
     if (*head == NULL)
         *tail = NULL;
+    db->last_request = job->request;
     return job;
 }
 
@@ -210,6 +235,8 @@ s_submit(cmn_db_t *self, cmn_db_work_fn work, cmn_db_done_fn done, void *arg,
 {
     if (self == NULL || work == NULL || done == NULL)
         return CMN_EINVAL;
+    if (self->dying) /* a cancelled job's done submitting again */
+        return CMN_ECANCELED;
     s_job_t *job = calloc(1, sizeof *job);
     if (job == NULL)
         return CMN_ENOMEM;
@@ -270,6 +297,7 @@ cmn_db_destroy(cmn_db_t **self_p)
         return;
     cmn_db_t *self = *self_p;
     *self_p = NULL;
+    self->dying = true;
     for (int q = 0; q < 2; q++) {
         s_job_t **head = q == 0 ? &self->rhead : &self->head;
         while (*head != NULL) {

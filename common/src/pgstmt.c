@@ -18,7 +18,8 @@
  * to every 10 minutes (runs count per connection, and a pool spreads them:
  * the clock replans a statement a busy service runs everywhere): the
  * server plans it for the table as it is now, at a cost of one Parse and
- * one DEALLOCATE per replan. */
+ * one DEALLOCATE per replan. A replan is done after the job, outside any
+ * transaction (cmn__pgstmt_release), never inside the caller's. */
 #include "pgstmt.h"
 #include "cmn/err.h"
 
@@ -46,16 +47,17 @@ typedef struct {
     uint32_t replan_at; /* runs before it is prepared again */
     uint32_t age_ms;    /* or its age when it is */
     uint64_t born_ms;   /* when it was last prepared (monotonic) */
+    int nparams;
+    uint8_t due; /* to be replanned after the job: S_DUE_* */
 } s_stmt_t;
 
-#define S_OLD 16 /* replaced names waiting for their DEALLOCATE */
+enum { S_DUE_NO, S_DUE_RUNS, S_DUE_AGE };
 
 typedef struct {
     s_stmt_t slots[S_SLOTS];
     int count;
     unsigned next_name;
-    char old[S_OLD][24]; /* prepared on the server, no longer used */
-    int nold;
+    int ndue; /* statements due for a replan */
 } s_cache_t;
 
 static void
@@ -80,8 +82,10 @@ s_event(PGEventId id, void *info, void *pass)
         s_cache_t *cache = PQinstanceData(r->conn, s_event);
         for (int i = 0; cache != NULL && i < S_SLOTS; i++)
             cache->slots[i].dead = cache->slots[i].sql != NULL;
+        for (int i = 0; cache != NULL && i < S_SLOTS; i++)
+            cache->slots[i].due = S_DUE_NO;
         if (cache != NULL)
-            cache->nold = 0;
+            cache->ndue = 0;
     }
     return 1;
 }
@@ -139,6 +143,7 @@ s_prepare(PGconn *conn, s_cache_t *cache, s_stmt_t *s, const char *sql,
         if (cache->count >= S_MAX || (s->sql = strdup(sql)) == NULL)
             return false;
         s->hash = h;
+        s->nparams = nparams;
         s->replan_at = S_REPLAN_FIRST;
         s->age_ms = S_AGE_FIRST;
         cache->count++;
@@ -158,53 +163,67 @@ s_prepare(PGconn *conn, s_cache_t *cache, s_stmt_t *s, const char *sql,
     return false;
 }
 
-/* When s has run its count since it was prepared (and the connection is
- * not in a failed transaction, and there is room to remember the old
- * name): prepares it again under a new name; the old one is deallocated
- * by cmn__pgstmt_release, outside any transaction, where a failure harms
- * nothing. A failure here leaves s as it was, tried again at its next
- * count. */
+/* Counts a run of s; once it has run its count since it was prepared,
+ * or is old enough, it is due: cmn__pgstmt_release prepares it again after
+ * the job, outside any transaction, where a failure (a lock timeout, say)
+ * costs the caller nothing. */
 static void
-s_replan(PGconn *conn, s_cache_t *cache, s_stmt_t *s, int nparams)
+s_count_run(s_cache_t *cache, s_stmt_t *s)
 {
-    bool by_runs = ++s->runs >= s->replan_at;
-    if (!by_runs && s_now_ms() - s->born_ms < s->age_ms)
+    if (s->due != S_DUE_NO)
         return;
-    if (cache->nold >= S_OLD || PQtransactionStatus(conn) == PQTRANS_INERROR)
+    if (++s->runs >= s->replan_at)
+        s->due = S_DUE_RUNS;
+    else if (s_now_ms() - s->born_ms >= s->age_ms)
+        s->due = S_DUE_AGE;
+    else
         return;
+    cache->ndue++;
+}
+
+/* Prepares due s again under a new name and deallocates the old one; on a
+ * failure s keeps its old name and plan, and waits for its next count. */
+static void
+s_replan(PGconn *conn, s_cache_t *cache, s_stmt_t *s)
+{
     char old[sizeof s->name];
     memcpy(old, s->name, sizeof old);
-    uint32_t next = !by_runs                          ? s->replan_at
-                    : s->replan_at < S_REPLAN_MAX / 4 ? s->replan_at * 4
-                                                      : S_REPLAN_MAX;
-    uint32_t age = by_runs                     ? s->age_ms
-                   : s->age_ms < S_AGE_MAX / 2 ? s->age_ms * 2
-                                               : S_AGE_MAX;
+    bool by_runs = s->due == S_DUE_RUNS;
+    s->due = S_DUE_NO;
     PGresult *fail = NULL;
-    if (!s_prepare(conn, cache, s, s->sql, s->hash, nparams, &fail)) {
+    if (!s_prepare(conn, cache, s, s->sql, s->hash, s->nparams, &fail)) {
         PQclear(fail);
         memcpy(s->name, old, sizeof old); /* still prepared on the server */
         s->dead = false;
         return;
     }
-    s->replan_at = next;
-    s->age_ms = age;
-    memcpy(cache->old[cache->nold++], old, sizeof old);
+    if (by_runs)
+        s->replan_at =
+            s->replan_at < S_REPLAN_MAX / 4 ? s->replan_at * 4 : S_REPLAN_MAX;
+    else
+        s->age_ms = s->age_ms < S_AGE_MAX / 2 ? s->age_ms * 2 : S_AGE_MAX;
+    char sql[48];
+    snprintf(sql, sizeof sql, "DEALLOCATE %s", old);
+    PQclear(PQexec(conn, sql));
 }
 
 void
 cmn__pgstmt_release(PGconn *conn)
 {
     s_cache_t *cache = PQinstanceData(conn, s_event);
-    if (cache == NULL || cache->nold == 0 ||
+    if (cache == NULL || cache->ndue == 0 ||
         PQtransactionStatus(conn) != PQTRANS_IDLE)
         return;
-    for (int i = 0; i < cache->nold; i++) {
-        char sql[48];
-        snprintf(sql, sizeof sql, "DEALLOCATE %s", cache->old[i]);
-        PQclear(PQexec(conn, sql));
+    for (int i = 0; i < S_SLOTS && cache->ndue > 0; i++) {
+        s_stmt_t *s = &cache->slots[i];
+        if (s->sql == NULL || s->due == S_DUE_NO)
+            continue;
+        cache->ndue--;
+        if (s->dead) /* prepared afresh at its next run anyway */
+            s->due = S_DUE_NO;
+        else
+            s_replan(conn, cache, s);
     }
-    cache->nold = 0;
 }
 
 /* 1 when r says the server has no statement of that name (26000, after
@@ -238,7 +257,7 @@ cmn__pgstmt_exec(PGconn *conn, const char *sql, int nparams,
         if (s == NULL)
             return PQexecParams(conn, sql, nparams, NULL, params, lengths,
                                 formats, 0);
-        s_replan(conn, cache, s, nparams);
+        s_count_run(cache, s);
         PGresult *r =
             PQexecPrepared(conn, s->name, nparams, params, lengths, formats, 0);
         if (!s_stale(r))

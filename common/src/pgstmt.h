@@ -16,7 +16,8 @@ int cmn__pgstmt_attach(PGconn *conn);
 PGresult *cmn__pgstmt_exec(PGconn *conn, const char *sql, int nparams,
                            const char *const *params, const int *lengths,
                            const int *formats);
-/* Deallocates the statements replanned under new names (pgstmt.c), when
- * conn is outside a transaction; the pool calls it after each job. */
+/* Prepares again the statements due for a new plan (pgstmt.c) and
+ * deallocates their old names, when conn is outside a transaction; the
+ * pool calls it after each job. */
 void cmn__pgstmt_release(PGconn *conn);
 #endif /* CMN_PGSTMT_H */

@@ -186,13 +186,15 @@ itk_store_by_system(PGconn *c, const char *system_key, const char *district,
                     itk_known_t *out, int *found)
 {
     const char *p[2] = {system_key, district};
-    /* The district is a filter, never an index condition: before the
-     * table's first ANALYZE the planner takes district = $2 as selective
-     * as the key and ANDs the district's whole index in (sql/004). */
+    /* The district is a filter, never an index condition (IS NOT FALSE
+     * stays one even in a custom plan, where $2 is a constant): before
+     * the table's first ANALYZE the planner took district = '110108' as
+     * selective as the key and ANDed the district's whole index in. With
+     * $2 NULL, any district. */
     return s_known_query(c,
-                         S_KNOWN_COLUMNS "system_key = $1 AND coalesce($2::"
-                                         "text, district) = district AND "
-                                         "state <> 'duplicate' ORDER BY "
+                         S_KNOWN_COLUMNS "system_key = $1 AND (district = "
+                                         "$2::text) IS NOT FALSE AND state "
+                                         "<> 'duplicate' ORDER BY "
                                          "received_at LIMIT 1 FOR UPDATE",
                          2, p, out, found);
 }
