@@ -32,11 +32,48 @@ s_seen(PGconn *c, cmn__inbox_item_t *it)
     return 0;
 }
 
-/* Orders a versioned message. 1 = go on, 0 = decided (status set). */
+/* Moves the message's case to its version when that is the next one (the
+ * case's row made for version 1), in one statement that also locks the
+ * row. 0 or an error; *moved 1 when it moved. */
+static int
+s_advance(PGconn *c, cmn__inbox_item_t *it, int *moved)
+{
+    const Mlps__V1__Envelope *e = it->m->env;
+    char ver[24];
+    snprintf(ver, sizeof ver, "%llu", (unsigned long long) e->case_version);
+    const char *p[3] = {e->source, e->correlation_id, ver};
+    int err;
+    PGresult *r =
+        e->case_version == 1
+            ? cmn_pg_exec(c,
+                          "INSERT INTO inbox_case VALUES ($1, $2, 1) ON "
+                          "CONFLICT (source, correlation_id) DO UPDATE SET "
+                          "version = 1 WHERE inbox_case.version = 0 "
+                          "RETURNING 1",
+                          2, p, &err)
+            : cmn_pg_exec(c,
+                          "UPDATE inbox_case SET version = $3::bigint WHERE "
+                          "source = $1 AND correlation_id = $2 AND version = "
+                          "$3::bigint - 1 RETURNING 1",
+                          3, p, &err);
+    if (r == NULL)
+        return err;
+    *moved = PQntuples(r) == 1;
+    it->advanced = *moved;
+    PQclear(r);
+    return 0;
+}
+
+/* Orders a versioned message. 1 = go on, 0 = decided (status set). The
+ * common case, the next version, is one statement (s_advance); the rest
+ * (a duplicate, an early one) read the case's version. */
 static int
 s_order(PGconn *c, cmn__inbox_item_t *it, int *err)
 {
     const Mlps__V1__Envelope *e = it->m->env;
+    int moved = 0;
+    if ((*err = s_advance(c, it, &moved)) != 0 || moved)
+        return moved;
     const char *p[2] = {e->source, e->correlation_id};
     PGresult *r = cmn_pg_exec(c,
                               "INSERT INTO inbox_case VALUES ($1, $2, 0) "
@@ -87,14 +124,12 @@ s_record(PGconn *c, cmn__inbox_item_t *it, const char *status,
         return err;
     *inserted = PQntuples(r);
     PQclear(r);
-    if (*inserted && e->case_version > 0) {
-        const char *q[3] = {e->source, e->correlation_id, ver};
-        r = cmn_pg_exec(c,
-                        "UPDATE inbox_case SET version = $3 WHERE source = $1"
-                        " AND correlation_id = $2",
-                        3, q, &err);
-        PQclear(r);
-    }
+    /* A refusal moves the case on too (its own transaction: the one
+     * that applied it was rolled back), so a later version is not held
+     * back for ever behind a refused one. */
+    int moved = 0;
+    if (*inserted && e->case_version > 0 && !it->advanced)
+        err = s_advance(c, it, &moved);
     return err;
 }
 
@@ -105,6 +140,7 @@ s_apply_one(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t *it)
     int err = 0, inserted = 0;
     it->status = 0;
     it->reason[0] = '\0';
+    it->advanced = false;
     if (it->m->env->case_version > 0 && !s_order(c, it, &err))
         return err;
     err = s_record(c, it, "applied", NULL, &inserted);
@@ -131,6 +167,7 @@ s_apply_careful(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t *it)
     if (PQstatus(c) != CONNECTION_OK)
         return CMN_EDBCONN;
     cmn_pg_rollback(c);
+    it->advanced = false; /* rolled back with the rest */
     if (err != CMN_EREJECT) {
         it->status = 0; /* unknown: no ack, the sender tries again */
         return 0;

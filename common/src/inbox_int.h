@@ -17,6 +17,7 @@ typedef struct cmn__inbox_item {
     cmn_env_msg_t *m;
     int status; /* Ack status; 0 = send no ack */
     char reason[200];
+    bool advanced; /* its case's version is set to it (in the open txn) */
 } cmn__inbox_item_t;
 
 typedef struct {

@@ -6,7 +6,10 @@
  * that transaction commits. A message id seen before is acknowledged again
  * (DUPLICATE, or REJECTED with the recorded reason) and changes nothing.
  * Messages with a case version are applied in version order per (source,
- * case): one that arrives early is answered RETRY and not recorded.
+ * case): one that arrives early is answered RETRY and not recorded. A
+ * version refused (REJECTED) is the case's version all the same, so the
+ * next one is applied after it, not held back for ever; the next version,
+ * the common case, costs one statement (the case's row moved and locked).
  *
  * Messages are applied in batches (one transaction for many). When a handler
  * refuses a message or a statement fails, the batch is rolled back and its

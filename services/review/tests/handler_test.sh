@@ -132,10 +132,17 @@ t_has "... naming the field" "$r" 'field "filing"'
 r=$(send intake FilingReceived 1 "$(received RVW-H4 filing-level2.json)" --corr=RVW-OTHER)
 t_has "a tracking id other than the envelope's is rejected" "$r" "ack: REJECTED"
 t_has "... naming the field" "$r" 'field "tracking_id"'
-r=$(send intake FilingReceived 1 '{"tracking_id": "RVW-H4", "office": "110100",
+r=$(send intake FilingReceived 1 '{"tracking_id": "RVW-H4X", "office": "110100",
     "received_on": "2026-11-16"}')
 t_has "a FilingReceived with no filing is rejected" "$r" 'field "filing"'
 t_expect "... none of them stored anything" "$(rows)" "$before"
+# A refused version is the case's version all the same: the next one is
+# not held back behind it for ever (it was answered RETRY, "waits for 1").
+r=$(send intake MaterialsSupplemented 2 "$(jq -c '.tracking_id = "RVW-H4X"' <<<"$S2")")
+t_has "version 2 after a refused version 1 is not held back" "$r" "ack: REJECTED"
+t_has "... it is refused for what it says (no such case)" "$r" "RVW-H4X"
+t_expect "... the case's version is 2" \
+    "$(q "SELECT version FROM review.inbox_case WHERE correlation_id = 'RVW-H4X'")" 2
 
 echo "--- the transition table's refusals"
 r=$(send intake MaterialsSupplemented 1 \
@@ -146,7 +153,8 @@ r=$(send panel PanelDecision 1 '{"tracking_id": "RVW-H1", "verdict": "adjust",
     "level": 9, "reasons": "x"}')
 t_has "an ADJUST to level 9 is rejected" "$r" 'field "level": must be 1 to 5'
 n=$(q "SELECT count(*) FROM review.outbox")
-r=$(send panel PanelDecision 1 '{"tracking_id": "RVW-H1", "verdict": "adjust",
+# (Version 2: the refused version 1 is the case's version all the same.)
+r=$(send panel PanelDecision 2 '{"tracking_id": "RVW-H1", "verdict": "adjust",
     "level": 3, "reasons": "x", "session_date": "2026-11-19", "experts": 3,
     "majority": 2}')
 t_has "a panel decision on an accepted case is applied" "$r" "ack: APPLIED"
