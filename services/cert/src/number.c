@@ -11,21 +11,27 @@
 
 #define S_TRIES 100 /* numbers tried before giving up (each a new sequence) */
 
-/* Locks counter scope (made at 1 if new) and gives its next value. */
+/* Locks counter scope (made at 1 if new) and gives its next value; with
+ * take, also moves it past that value (the value is then this
+ * transaction's). One statement: the upsert locks the row as FOR UPDATE
+ * would, and a transaction that wants the same scope waits for this one
+ * to end. */
 static int
-s_lock(PGconn *c, const char *scope, long *next)
+s_counter(PGconn *c, const char *scope, bool take, long *next)
 {
     const char *p[1] = {scope};
     int err;
-    PGresult *r = cmn_pg_exec(c,
-                              "INSERT INTO counters (scope, next) VALUES "
-                              "($1, 1) ON CONFLICT (scope) DO NOTHING",
-                              1, p, &err);
-    if (r == NULL)
-        return err;
-    PQclear(r);
-    r = cmn_pg_exec(c, "SELECT next FROM counters WHERE scope = $1 FOR UPDATE",
-                    1, p, &err);
+    PGresult *r =
+        take ? cmn_pg_exec(c,
+                           "INSERT INTO counters (scope, next) VALUES ($1, 2) "
+                           "ON CONFLICT (scope) DO UPDATE SET next = "
+                           "counters.next + 1 RETURNING next - 1",
+                           1, p, &err)
+             : cmn_pg_exec(c,
+                           "INSERT INTO counters (scope, next) VALUES ($1, 1) "
+                           "ON CONFLICT (scope) DO UPDATE SET next = "
+                           "counters.next RETURNING next",
+                           1, p, &err);
     if (r == NULL)
         return err;
     err = PQntuples(r) == 1 ? 0 : CMN_EDB;
@@ -33,6 +39,12 @@ s_lock(PGconn *c, const char *scope, long *next)
         *next = strtol(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
     return err;
+}
+
+static int
+s_lock(PGconn *c, const char *scope, long *next)
+{
+    return s_counter(c, scope, false, next);
 }
 
 /* The locked counter scope moves past used. */
@@ -103,8 +115,7 @@ s_next_system(PGconn *c, const char *organ, long unit_seq, long *seq)
 {
     char scope[64];
     snprintf(scope, sizeof scope, "system:%s:%ld", organ, unit_seq);
-    int err = s_lock(c, scope, seq);
-    return err != 0 ? err : s_advance(c, scope, *seq);
+    return s_counter(c, scope, true, seq);
 }
 
 /* The system's sequence among its unit's: the case's, or a new one. */
