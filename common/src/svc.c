@@ -179,22 +179,39 @@ s_on_signal(uv_signal_t *h, int signum)
     cmn_svc_stop(h->data);
 }
 
-/* Delivered outbox rows are history once acknowledged; keep a while. */
+#define S_PURGE_BATCH   5000 /* rows a purge transaction deletes at most */
+#define S_PURGE_BATCHES 100  /* transactions a purge runs at most */
+
+/* Delivered outbox rows are history once acknowledged; keep a while.
+ * Deleted S_PURGE_BATCH at a time, each batch its own transaction (the
+ * oldest first: they come first in the table, so each batch's scan stops
+ * early), so a week of a busy office's rows is not one long transaction
+ * and one burst of WAL; what is left after S_PURGE_BATCHES goes at the
+ * next tick. */
 static int
 s_purge_work(PGconn *conn, void *arg)
 {
     const cmn_svc_t *svc = arg;
-    char days[24];
-    int err;
+    char days[24], batch[24];
+    int err = 0;
+    long total = 0, n = S_PURGE_BATCH;
     snprintf(days, sizeof days, "%ld", svc->conf->outbox_keep_days);
-    const char *p[1] = {days};
-    PGresult *r = cmn_pg_exec(conn,
-                              "DELETE FROM outbox WHERE delivered_at < now() "
-                              "- $1::integer * interval '1 day'",
-                              1, p, &err);
-    if (r != NULL && atoi(PQcmdTuples(r)) > 0)
-        cmn_log_info("purged %s delivered outbox rows", PQcmdTuples(r));
-    PQclear(r);
+    snprintf(batch, sizeof batch, "%d", S_PURGE_BATCH);
+    const char *p[2] = {days, batch};
+    for (int i = 0; err == 0 && n == S_PURGE_BATCH && i < S_PURGE_BATCHES;
+         i++) {
+        PGresult *r = cmn_pg_exec(
+            conn,
+            "DELETE FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox "
+            "WHERE delivered_at < now() - $1::integer * interval '1 day' "
+            "LIMIT $2::integer))",
+            2, p, &err);
+        n = r != NULL ? atol(PQcmdTuples(r)) : 0;
+        total += n;
+        PQclear(r);
+    }
+    if (total > 0)
+        cmn_log_info("purged %ld delivered outbox rows", total);
     return err;
 }
 

@@ -44,11 +44,19 @@ t_true "drained" kt_wait_drained $N 180
 read -r sent applied lost twice _ < <(kt_counts)
 by=$(mlps_sql "SELECT string_agg(DISTINCT peer, ',') FROM ktrecv.applied")
 # Delivered rows are history: aged past outbox.keep-days, a sender purges
-# them (every 300 ms here).
+# them (every 300 ms here), 5,000 a transaction: 12,000 more aged rows make
+# it take several; one delivered just now stays.
 mlps_sql "UPDATE ktsend.outbox SET delivered_at = now() - interval '8 days'"
-MLPS_POLL=0.1 mlps_wait_sql 10 "SELECT count(*) = 0 FROM ktsend.outbox" || true
-t_expect "delivered rows left after the purge" \
-    "$(mlps_sql "SELECT count(*) FROM ktsend.outbox")" 0
+mlps_sql "INSERT INTO ktsend.outbox (dest, type, correlation_id, payload,
+    delivered_at) SELECT 'ktrecv', 'mlps.test.KtSeq', 'aged-' || g, '\\x00',
+    now() - interval '9 days' FROM generate_series(1, 12000) g"
+mlps_sql "INSERT INTO ktsend.outbox (dest, type, correlation_id, payload,
+    delivered_at) VALUES ('ktrecv', 'mlps.test.KtSeq', 'recent', '\\x00', now())"
+MLPS_POLL=0.1 mlps_wait_sql 20 "SELECT count(*) = 1 FROM ktsend.outbox" || true
+t_expect "delivered rows left after the purge: the recent one" \
+    "$(mlps_sql "SELECT string_agg(correlation_id, ',') FROM ktsend.outbox")" recent
+t_true "... purged in batches (a log line says how many)" \
+    grep -q "purged [0-9]* delivered outbox rows" "$W/send1.log" "$W/send2.log"
 kill -TERM "$R1" "$R2" "$S1" "$S2"
 wait "$R1" "$R2" "$S1" "$S2" || true
 a1=$(grep -o 'inbox stats.*' "$W/recv1.log" | sed 's/.* applied=\([0-9]*\).*/\1/')
