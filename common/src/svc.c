@@ -113,6 +113,11 @@ static void
 s_on_stop_timer(uv_timer_t *t)
 {
     cmn_svc_t *svc = t->data;
+    if (s_quiet(svc) && !svc->quiet_called && svc->def->on_quiet != NULL) {
+        svc->quiet_called = true;
+        if (svc->def->on_quiet(svc, svc->arg))
+            return; /* its job runs: quiet again after it */
+    }
     if (s_quiet(svc)) {
         cmn_log_info("stopped");
         s_teardown(svc);

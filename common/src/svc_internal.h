@@ -45,6 +45,7 @@ struct cmn_svc {
     uv_timer_t stop_timer;
     uint64_t stop_deadline;
     bool stopping;
+    bool quiet_called; /* def->on_quiet ran */
 };
 
 /* svc_boot.c: the schema migrated (and the role's password set) through

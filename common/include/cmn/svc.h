@@ -129,6 +129,11 @@ typedef struct {
     int (*on_start)(cmn_svc_t *svc, void *arg);
     /* When shutdown begins: stop timers and close handles of your own. */
     void (*on_stop)(cmn_svc_t *svc, void *arg);
+    /* Once shutdown finds the service quiet (inbox, API and outboxes
+     * idle, no job running), before the pool closes: a last job may be
+     * queued (cmn_svc_db); return true when one was, and the stop waits
+     * for it (within the grace period). May be NULL. */
+    bool (*on_quiet)(cmn_svc_t *svc, void *arg);
 } cmn_svc_def_t;
 
 /* Runs a service to completion; returns the process exit code. opts is the

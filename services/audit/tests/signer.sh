@@ -169,6 +169,22 @@ t_has "put back: the api says the signer still refuses" "$out" \
     "the signer refuses: the chain no longer extends the last checkpoint"
 stop
 
+# 6. A clean stop signs the head: started with an hour between
+# checkpoints (it signs the head at start, seq 2N), N more events (the
+# sender has made 4N so far: 5N in all), then SIGTERM: the state file
+# names seq 3N.
+aud_start_audit "$W/audit4.log" --audit.sign-key-file="$KEY" \
+    --audit.checkpoint-ms=3600000 || t_die "mlps-audit did not start"
+APID=$AUD_PID PORT=$AUD_PORT
+t_true "signed the head at start" mlps_wait 10 signed_up_to $((2 * N))
+emit $((5 * N))
+t_expect "records" "$(records)" $((3 * N))
+t_expect "not signed again within the hour" "$(state_seq)" $((2 * N))
+stop
+t_expect "a clean stop signed the head" "$(state_seq)" $((3 * N))
+t_expect "... and the table has it" \
+    "$(mlps_sql "SELECT max(seq) FROM audit.checkpoints")" $((3 * N))
+
 if grep -q "step [0-9]\|case-0" "$W"/audit*.log; then
     t_fail "event contents in the log"
 else
