@@ -32,6 +32,10 @@ static const cmn_cfg_opt_t s_options[] = {
      offsetof(ctl__opts_t, cert), "certificate service API endpoint"},
     {"timeout-ms", CMN_CFG_INT, "5000", 1, 3600000,
      offsetof(ctl__opts_t, timeout_ms), "how long to wait for a reply"},
+    {"batch-timeout-ms", CMN_CFG_INT, "120000", 1, 3600000,
+     offsetof(ctl__opts_t, batch_timeout_ms),
+     "how long to wait for the reply to one request of a batch import (up "
+     "to 500 records in one transaction)"},
     {"key-file", CMN_CFG_STR, "", 0, 0, offsetof(ctl__opts_t, key_file),
      "this client's CURVE secret key (mlps-keygen makes one)"},
     {"registry", CMN_CFG_STR, "", 0, 0, offsetof(ctl__opts_t, registry),

@@ -13,11 +13,12 @@
 typedef struct {
     char *intake, *review, *panel, *audit, *evaluation, *cert; /* APIs */
     long timeout_ms;
-    char *key_file;      /* this client's CURVE secret key */
-    char *registry;      /* the key registry: each service's public key */
-    char *office;        /* the office whose services these are */
-    char *intake_office; /* the office the intake belongs to ("": office) */
-    char *act_for;       /* a gateway acting for this person */
+    long batch_timeout_ms; /* for one request of a batch import */
+    char *key_file;        /* this client's CURVE secret key */
+    char *registry;        /* the key registry: each service's public key */
+    char *office;          /* the office whose services these are */
+    char *intake_office;   /* the office the intake belongs to ("": office) */
+    char *act_for;         /* a gateway acting for this person */
     char *unit_secret, *unit_secret_file; /* a unit's proof */
     long import_bytes; /* packed bytes of one ImportRequest's records */
 } ctl__opts_t;

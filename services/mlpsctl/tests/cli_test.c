@@ -717,9 +717,10 @@ s_batch_no_answer(void **state)
     (void) state;
     char path[1024];
     snprintf(path, sizeof path, "%s/deploy/examples/batch.csv", CTL_SOURCE_DIR);
-    s_result_t *r = s_ctl(NULL, (const char *[]){"--intake=tcp://127.0.0.1:1",
-                                                 "--timeout-ms=200", "batch",
-                                                 "import", path, NULL});
+    s_result_t *r =
+        s_ctl(NULL, (const char *[]){"--intake=tcp://127.0.0.1:1",
+                                     "--batch-timeout-ms=200", "batch",
+                                     "import", path, NULL});
     assert_int_equal(r->rc, 2);
     assert_string_equal(
         r->out, "status: ERROR\nimported: 0\nupdated: 0\nignored: 0\n"
