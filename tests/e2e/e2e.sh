@@ -365,10 +365,10 @@ proof)
 forged)
     id=$(submit "$EX/filing-level2.json")
     wait_state "$id" accepted
-    c=$(submit "$EX/filing-misgraded.json")
-    wait_state "$c" panel
+    mis=$(submit "$EX/filing-misgraded.json")
+    wait_state "$mis" panel
     secret=$(mlps_sql "SELECT 'x'") # not the case's: the forger has none
-    table=$(region_trust_table "$id" "$c" "$secret")
+    table=$(region_trust_table "$id" "$mis" "$secret")
     echo "$table"
     # intake, review, panel, audit, evaluation and cert: an API and an inbox each
     t_expect "every socket is CURVE" "$(grep -c 'trust: socket=.* CURVE' <<<"$table")" 12
@@ -378,7 +378,7 @@ forged)
     # ... and changed nothing: the case is where it was, the chain verifies
     # and holds no forged event.
     t_expect "the withdrawn-by-forgery case is still at the panel" \
-        "$(region_panel_state "$c")" scheduled
+        "$(region_panel_state "$mis")" scheduled
     t_expect "no forged event in the chain" \
         "$(mlps_sql "SELECT count(*) FROM audit.chain WHERE actor = 'system' AND service = 'review' AND case_id = '$id' AND outcome = 'A' AND at < '2000-01-01'")" 0
     t_like "audit verifies" "$(region_ctl audit verify || true)" "audit verify: ok*"
