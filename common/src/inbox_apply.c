@@ -133,6 +133,27 @@ s_record(PGconn *c, cmn__inbox_item_t *it, const char *status,
     return err;
 }
 
+/* Puts the case back where s_advance found it: the message's id was
+ * recorded before (a resent message, or an id reused), so its version is
+ * no new one of the case's. */
+static int
+s_unadvance(PGconn *c, cmn__inbox_item_t *it)
+{
+    const Mlps__V1__Envelope *e = it->m->env;
+    char ver[24];
+    snprintf(ver, sizeof ver, "%llu", (unsigned long long) e->case_version);
+    const char *p[3] = {e->source, e->correlation_id, ver};
+    int err;
+    PGresult *r = cmn_pg_exec(c,
+                              "UPDATE inbox_case SET version = $3::bigint - 1 "
+                              "WHERE source = $1 AND correlation_id = $2 AND "
+                              "version = $3::bigint",
+                              3, p, &err);
+    PQclear(r);
+    it->advanced = false;
+    return r == NULL ? err : 0;
+}
+
 /* Applies one message inside the open transaction. */
 static int
 s_apply_one(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t *it)
@@ -144,6 +165,8 @@ s_apply_one(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t *it)
     if (it->m->env->case_version > 0 && !s_order(c, it, &err))
         return err;
     err = s_record(c, it, "applied", NULL, &inserted);
+    if (err == 0 && !inserted && it->advanced)
+        err = s_unadvance(c, it);
     if (err != 0)
         return err;
     if (!inserted)

@@ -115,8 +115,11 @@ s_on_stop_timer(uv_timer_t *t)
     cmn_svc_t *svc = t->data;
     if (s_quiet(svc) && !svc->quiet_called && svc->def->on_quiet != NULL) {
         svc->quiet_called = true;
-        if (svc->def->on_quiet(svc, svc->arg))
-            return; /* its job runs: quiet again after it */
+        if (svc->def->on_quiet(svc, svc->arg)) {
+            /* Its job runs: quiet again after it, with a grace of its own. */
+            svc->stop_deadline = uv_now(&svc->loop) + S_STOP_GRACE_MS;
+            return;
+        }
     }
     if (s_quiet(svc)) {
         cmn_log_info("stopped");
@@ -185,14 +188,15 @@ s_on_signal(uv_signal_t *h, int signum)
 }
 
 #define S_PURGE_BATCH   5000 /* rows a purge transaction deletes at most */
-#define S_PURGE_BATCHES 100  /* transactions a purge runs at most */
+#define S_PURGE_BATCHES 20   /* transactions a purge runs at most */
 
 /* Delivered outbox rows are history once acknowledged; keep a while.
- * Deleted S_PURGE_BATCH at a time, each batch its own transaction (the
- * oldest first: they come first in the table, so each batch's scan stops
- * early), so a week of a busy office's rows is not one long transaction
- * and one burst of WAL; what is left after S_PURGE_BATCHES goes at the
- * next tick. */
+ * Deleted S_PURGE_BATCH at a time in id order (the primary key's index:
+ * the oldest rows first, and a batch walks past the ones the last batch
+ * deleted in the index, not in a scan of the table), each batch its own
+ * transaction, so a week of a busy office's rows is not one long
+ * transaction and one burst of WAL; what is left after S_PURGE_BATCHES
+ * (a second or so) goes at the next tick, and a stop is not held up. */
 static int
 s_purge_work(PGconn *conn, void *arg)
 {
@@ -209,7 +213,7 @@ s_purge_work(PGconn *conn, void *arg)
             conn,
             "DELETE FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox "
             "WHERE delivered_at < now() - $1::integer * interval '1 day' "
-            "LIMIT $2::integer))",
+            "ORDER BY id LIMIT $2::integer))",
             2, p, &err);
         n = r != NULL ? atol(PQcmdTuples(r)) : 0;
         total += n;

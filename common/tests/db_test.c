@@ -84,7 +84,7 @@ s_setup(void **state)
     cmn_test_pg_url(s_admin, sizeof s_admin, "mlps_admin");
     PGconn *c = s_connect("mlps_admin");
     assert_string_equal(
-        s_try(c, "DROP SCHEMA IF EXISTS dbt_a, dbt_b, dbt_c, dbt_d "
+        s_try(c, "DROP SCHEMA IF EXISTS dbt_a, dbt_b, dbt_c, dbt_d, dbt_e "
                  "CASCADE"),
         "00000");
     PQfinish(c);
@@ -101,13 +101,49 @@ test_migrate_idempotent(void **state)
     int applied = -1;
     assert_int_equal(cmn_migrate(c, "dbt_a", sets, &applied, why, sizeof why),
                      0);
-    assert_int_equal(applied, 4); /* runtime (two) + two of ours */
+    assert_int_equal(applied, 5); /* runtime (three) + two of ours */
     s_set_password(c, "dbt_a");
     assert_int_equal(cmn_migrate(c, "dbt_a", sets, &applied, why, sizeof why),
                      0);
     assert_int_equal(applied, 0);
     PGresult *r = PQexec(c, "SELECT count(*) FROM dbt_a.schema_migrations");
-    assert_string_equal(PQgetvalue(r, 0, 0), "4");
+    assert_string_equal(PQgetvalue(r, 0, 0), "5");
+    PQclear(r);
+    PQfinish(c);
+}
+
+/* A schema from before 003_refused_versions, where a refused version 1
+ * left its case without an inbox_case row (so version 2 waited for ever):
+ * the migration moves each case to the newest version its inbox recorded,
+ * and never back. */
+static void
+test_migrate_moves_refused_versions_on(void **state)
+{
+    (void) state;
+    PGconn *c = s_connect("mlps_admin");
+    cmn_migration_t before[3] = {
+        common_migrations[0], common_migrations[1], {NULL, NULL}};
+    assert_string_equal(before[1].id, "common/002_outbox_hot");
+    const cmn_migration_t *old_sets[] = {before, NULL};
+    const cmn_migration_t *sets[] = {common_migrations, NULL};
+    char why[256] = "";
+    assert_int_equal(cmn_migrate(c, "dbt_e", old_sets, NULL, why, sizeof why),
+                     0);
+    assert_string_equal(
+        s_try(c, "INSERT INTO dbt_e.inbox (message_id, source, type, "
+                 "correlation_id, case_version, status, reason) VALUES "
+                 "(gen_random_uuid(), 'intake', 't', 'C-1', 1, 'rejected', "
+                 "'x'), (gen_random_uuid(), 'intake', 't', 'C-2', 1, "
+                 "'applied', NULL), (gen_random_uuid(), 'intake', 't', "
+                 "'C-2', 2, 'rejected', 'x');"
+                 "INSERT INTO dbt_e.inbox_case VALUES ('intake', 'C-2', 2), "
+                 "('intake', 'C-3', 7)"),
+        "00000");
+    assert_int_equal(cmn_migrate(c, "dbt_e", sets, NULL, why, sizeof why), 0);
+    PGresult *r = PQexec(c, "SELECT string_agg(correlation_id || '=' || "
+                            "version, ',' ORDER BY correlation_id) FROM "
+                            "dbt_e.inbox_case");
+    assert_string_equal(PQgetvalue(r, 0, 0), "C-1=1,C-2=2,C-3=7");
     PQclear(r);
     PQfinish(c);
 }
@@ -697,6 +733,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrate_idempotent),
+        cmocka_unit_test(test_migrate_moves_refused_versions_on),
         cmocka_unit_test(test_migrate_changed_text_refused),
         cmocka_unit_test(test_migrate_failure_applies_nothing),
         cmocka_unit_test(test_migrate_rejects_bad_schema_name),

@@ -21,9 +21,8 @@ s_import_send(void *arg, const Mlps__V1__ImportRequest *req,
     ctl__ctx_t *c = arg;
     ProtobufCMessage *m = NULL;
     long plain = c->opts.timeout_ms;
-    /* Up to 500 records are one transaction: more than a plain request. */
-    if (c->opts.batch_timeout_ms > plain)
-        c->opts.timeout_ms = c->opts.batch_timeout_ms;
+    /* Up to 500 records are one transaction: its own wait. */
+    c->opts.timeout_ms = c->opts.batch_timeout_ms;
     int rc = ctl__call(c, CTL__INTAKE, &req->base,
                        &mlps__v1__import_reply__descriptor, &m);
     c->opts.timeout_ms = plain;
