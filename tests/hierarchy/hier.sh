@@ -473,6 +473,12 @@ json.dump(f, open(sys.argv[3], "w"), ensure_ascii=False)
 PY
     b=$(DIST_AS=web dist_ctl 110108 submit "$W/again.json") || t_die "submit b"
     b=$(region_field tracking_id <<<"$b")
+    # The first filed is the one the municipal office took in first: the
+    # third is filed at 110105 once 110108's first has arrived (each
+    # district forwards on its own schedule, so filed at once, either
+    # could arrive first).
+    WANT=pending t_true "the first reached the municipal office" \
+        mlps_wait 60 state_is muni_state "$a"
     c=$(DIST_AS=web dist_ctl 110105 submit "$W/there.json") || t_die "submit c"
     c=$(region_field tracking_id <<<"$c")
     settle
@@ -499,6 +505,29 @@ PY
         state_is dist_state 110108 "$b"
     t_has "audited: who decided" "$(region_ctl audit events "$b")" "action=duplicate.decided"
     t_has "audited for c" "$(region_ctl audit events "$c")" "action=duplicate.decided"
+    # Another system filed at both districts at once: whichever arrives
+    # first goes to review, the other is held, never both to review (two
+    # inbox transactions each finding no other: the system's lock).
+    python3 - "$EX/filing-level2.json" "$W/twin1.json" "$W/twin2.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))
+f["system"]["name"] = "海淀区并发测试系统"
+json.dump(f, open(sys.argv[2], "w"), ensure_ascii=False)
+f["unit"]["region_code"] = "110105"
+json.dump(f, open(sys.argv[3], "w"), ensure_ascii=False)
+PY
+DIST_AS=web dist_ctl 110108 submit "$W/twin1.json" >"$W/twin1.out" &
+twin1=$!
+DIST_AS=web dist_ctl 110105 submit "$W/twin2.json" >"$W/twin2.out" || t_die "submit twin 2"
+wait "$twin1" || t_die "submit twin 1"
+t1=$(region_field tracking_id <"$W/twin1.out")
+t2=$(region_field tracking_id <"$W/twin2.out")
+settle
+t_expect "two filings of one system at once: one to review, one held" \
+    "$(mlps_sql "SELECT string_agg(state, ',' ORDER BY state) FROM intake.filings WHERE tracking_id IN ('$t1', '$t2')")" \
+    "held,pending"
+t_expect "... and review has one of them" \
+    "$(mlps_sql "SELECT count(*) FROM review.cases WHERE tracking_id IN ('$t1', '$t2')")" 1
     ;;
 esac
 t_done

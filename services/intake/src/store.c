@@ -186,6 +186,19 @@ itk_store_by_system(PGconn *c, const char *system_key, const char *district,
                     itk_known_t *out, int *found)
 {
     const char *p[2] = {system_key, district};
+    /* The system's lock first, for the rest of the transaction: two
+     * filings of one system taken in at once (two districts forwarding,
+     * two inbox transactions; two imports) would each find no other and
+     * both be filed; the second now waits, and its query (a new snapshot
+     * under READ COMMITTED) sees the first. */
+    int err;
+    PGresult *r = cmn_pg_exec(c,
+                              "SELECT pg_advisory_xact_lock(hashtext("
+                              "'mlps.intake.system:' || $1))",
+                              1, p, &err);
+    if (r == NULL)
+        return err;
+    PQclear(r);
     /* The district is a filter, never an index condition (IS NOT FALSE
      * stays one even in a custom plan, where $2 is a constant): before
      * the table's first ANALYZE the planner took district = '110108' as
