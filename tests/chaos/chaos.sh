@@ -55,7 +55,10 @@ PANEL_OPTS="--panel.capacity=1000"
 DIST_OPTS="--intake.aggregate-day=0"
 region_ports
 INTAKE_PEERS=$(dist_peers)
-CTL=(--timeout-ms=3000)
+# A request whose intake is killed is never answered: the import waits
+# --batch-timeout-ms for it (120 s by default, the whole of import_one's
+# time), then goes again. A chunk's request takes a second or two here.
+CTL=(--timeout-ms=3000 --batch-timeout-ms=15000)
 
 # --- the services, each restartable on its own -----------------------------
 
