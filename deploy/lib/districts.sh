@@ -157,7 +157,7 @@ dist_wait_up() {
 dist__answers() {
     dist_ports "$1"
     mlps_exited "$(cat "$W/intake-$1.pid")" && return 1
-    "$BIN/tests/support/tst_probe" --timeout-ms=500 \
+    mlps_bounded "$BIN/tests/support/tst_probe" --timeout-ms=500 \
         --key="$W/keys/office:$1.key" --registry="$W/keys/registry" \
         --server="intake@$1" api "tcp://127.0.0.1:$D_INTAKE_API" \
         mlps.v1.DuplicatesRequest '{}' >/dev/null 2>&1
@@ -213,7 +213,7 @@ dist_trust_table() {
         for s in "intake.api $D_INTAKE_API" "intake.inbox $D_INTAKE_IN" \
             "audit.api $D_AUDIT_API" "audit.inbox $D_AUDIT_IN"; do
             read -r name port <<<"$s"
-            r=$("$BIN/tests/support/tst_probe" --timeout-ms=700 plain \
+            r=$(mlps_bounded "$BIN/tests/support/tst_probe" --timeout-ms=700 plain \
                 "tcp://127.0.0.1:$port" || true)
             if [ "$r" = "plain: no answer" ]; then
                 echo "trust: socket=$c.$name CURVE (a plain client gets nothing)"

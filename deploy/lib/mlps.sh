@@ -128,6 +128,26 @@ mlps_free_port() {
     return 1
 }
 
+# mlps_bounded CMD...: runs CMD, killed if it runs past MLPS_BOUND seconds
+# (20), for clients that bound their own waits and so must not hang (once
+# in CI, under the sanitizers, a probe ran until the test's timeout, 300 s,
+# with nothing to show where). What CMD printed is printed all the same
+# (its stderr first, then its stdout), and a kill is said on stderr with
+# status 124.
+mlps_bounded() {
+    local tmp rc=0
+    tmp=$(mktemp -d) || return 2
+    timeout -k 2 "${MLPS_BOUND:-20}" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    cat "$tmp/err" >&2
+    cat "$tmp/out"
+    rm -rf "$tmp"
+    if [ $rc = 124 ] || [ $rc = 137 ]; then
+        echo "mlps_bounded: ${1##*/} ran past ${MLPS_BOUND:-20} s and was killed" >&2
+        return 124
+    fi
+    return $rc
+}
+
 # --- waits -----------------------------------------------------------------
 
 # mlps_wait SECONDS CMD...: runs CMD until it succeeds (returns 0) or

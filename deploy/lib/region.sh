@@ -301,7 +301,7 @@ region_trust_table() {
         "evaluation.inbox $P_EVAL_IN" "cert.api $P_CERT_API" \
         "cert.inbox $P_CERT_IN"; do
         read -r name port <<<"$s"
-        r=$("$BIN/tests/support/tst_probe" --timeout-ms=700 plain "$h:$port" || true)
+        r=$(mlps_bounded "$BIN/tests/support/tst_probe" --timeout-ms=700 plain "$h:$port" || true)
         if [ "$r" = "plain: no answer" ]; then
             echo "trust: socket=$name CURVE (a plain client gets nothing)"
         else
@@ -353,7 +353,7 @@ region_trust_table() {
 region__forge() {
     local what=$1 key=$2 svc=$3 port=$4 kind=$5 src=$6 type=$7 json=$8 out
     local rc=0
-    out=$("$BIN/tests/support/tst_probe" --timeout-ms=1500 \
+    out=$(mlps_bounded "$BIN/tests/support/tst_probe" --timeout-ms=1500 \
         --key="$W/keys/$key.key" --registry="$W/keys/registry" \
         --server="$svc@${OFFICE:-110100}" --source="$src" \
         --office="${OFFICE_CLAIM:-${OFFICE:-110100}}" \

@@ -70,7 +70,7 @@ secret() { cat "$W/units/$1"; }
 probe() {
     local key=$1 port=$2 kind=$3 src=$4 ver=$5 type=$6 json=$7
     shift 7
-    "$BIN/tests/support/tst_probe" --timeout-ms=3000 \
+    mlps_bounded "$BIN/tests/support/tst_probe" --timeout-ms=3000 \
         --key="$W/keys/$key.key" --registry="$W/keys/registry" \
         --server="cert@110100" --source="$src" --office=110100 \
         --version="$ver" "$@" "$kind" "$H:$port" "$type" "$json" 2>&1 || true
@@ -531,7 +531,7 @@ refusals)
     t_has "a stranger's key is let in nowhere" \
         "$(probe stranger "$P_CERT_API" api client 0 mlps.v1.CertRevocationsRequest '{}')" "reply: none"
     t_has "a plain client gets nothing" \
-        "$("$BIN/tests/support/tst_probe" --timeout-ms=700 plain "$H:$P_CERT_API" || true)" "plain: no answer"
+        "$(mlps_bounded "$BIN/tests/support/tst_probe" --timeout-ms=700 plain "$H:$P_CERT_API" || true)" "plain: no answer"
     t_expect "nothing forged was recorded" \
         "$(csql "SELECT count(*) FROM cert.cases WHERE tracking_id LIKE '110100-20261201-99%'")" 0
     t_expect "the certificate still stands" "$(nstatus "$n" state)" valid

@@ -140,7 +140,7 @@ accept() {
         \"$TODAY\", \"decided_by\": \"staff:li\", \"unit_secret_sha256\": \"$sha\"}"
 }
 probe_inbox() { # KEY SOURCE TYPE VERSION JSON: prints the ack
-    "$BIN/tests/support/tst_probe" --key="$W/keys/$1.key" \
+    mlps_bounded "$BIN/tests/support/tst_probe" --key="$W/keys/$1.key" \
         --registry="$W/keys/registry" --server=evaluation@110100 \
         --source="$2" --office=110100 --version="$4" \
         inbox "$H:$P_EVAL_IN" "$3" "$5"

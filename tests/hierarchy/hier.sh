@@ -402,7 +402,7 @@ month)
     t_expect "--json: revisions, and late is false" "$(python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); r={x["district"]: x for x in d["districts"]}; print(r["110108"]["revisions"], r["110105"].get("on_time", False))' <<<"$json")" "2 False"
     t_refused "a month that is no month" "MONTH must be YYYY-MM" \
         region_ctl report month 2026-13
-    out=$("$BIN/tests/support/tst_probe" --key="$W/keys/staff:li.key" \
+    out=$(mlps_bounded "$BIN/tests/support/tst_probe" --key="$W/keys/staff:li.key" \
         --registry="$W/keys/registry" --server=intake@110100 api \
         "tcp://127.0.0.1:$P_INTAKE_API" mlps.v1.ReportMonthRequest '{"month": "2026-13"}' || true)
     t_has "... and the intake names it too" "$out" "problem: invalid: month:"
@@ -434,7 +434,7 @@ jurisdiction)
         "forbidden" other_sends
     # Forged messages between offices, with real keys.
     forge() { # WHAT KEY SERVICE PORT SOURCE OFFICE TYPE JSON
-        "$BIN/tests/support/tst_probe" --timeout-ms=1500 --key="$W/keys/$2.key" \
+        mlps_bounded "$BIN/tests/support/tst_probe" --timeout-ms=1500 --key="$W/keys/$2.key" \
             --registry="$W/keys/registry" --server="$3" --source="$5" \
             --office="$6" inbox "tcp://127.0.0.1:$4" "$7" "$8" 2>&1 || true
     }

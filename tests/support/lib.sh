@@ -75,7 +75,7 @@ t__alone_exit() {
 t_inbox() {
     local server=$1 ep=$2 as=$3 type=$4 version=$5 json=$6
     shift 6
-    "$T_BUILD/tests/support/tst_probe" --key="$W/keys/$as.key" \
+    mlps_bounded "$T_BUILD/tests/support/tst_probe" --key="$W/keys/$as.key" \
         --registry="$W/keys/registry" --server="$server" \
         --source="${as%@*}" --office="${as#*@}" --version="$version" "$@" \
         inbox "$ep" "mlps.v1.$type" "$json" 2>&1 || true
