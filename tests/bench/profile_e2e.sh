@@ -2,7 +2,9 @@
 # profile_e2e.sh [BUILD_DIR] - where an end-to-end filing's time goes: the
 # region of bench_e2e.sh with pg_stat_statements loaded (MLPS_PG_CONF), N
 # filings (BENCH_FILINGS, default 3000) at full speed until all are
-# accepted and audited and the outboxes have drained; then, per filing:
+# accepted and audited and the outboxes have drained (or at BENCH_RATE
+# filings a second, when it is set: where a filing's latency goes at that
+# load); then, per filing:
 # the statements each role ran and their execution time (which includes
 # lock waits), and the CPU each process group used (services, and the
 # PostgreSQL backends of each role, read from /proc). Not a test, and not a
@@ -42,7 +44,7 @@ cpu() {
 mlps_sql "SELECT pg_stat_statements_reset()" >/dev/null
 cpu >"$W/cpu0"
 t0=$(date +%s.%N)
-b_gen --count="$N" --inflight="$C" --first=1 >&2 || t_die "the generator failed"
+b_gen --count="$N" --inflight="$C" --first=1 ${BENCH_RATE:+--rate="$BENCH_RATE"} >&2 || t_die "the generator failed"
 b_wait_done "$N" 600 || t_die "the filings were not all accepted and audited"
 t1=$(b_last_audited)
 region_drain 120 || t_die "the outboxes did not drain"

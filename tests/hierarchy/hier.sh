@@ -516,18 +516,18 @@ json.dump(f, open(sys.argv[2], "w"), ensure_ascii=False)
 f["unit"]["region_code"] = "110105"
 json.dump(f, open(sys.argv[3], "w"), ensure_ascii=False)
 PY
-DIST_AS=web dist_ctl 110108 submit "$W/twin1.json" >"$W/twin1.out" &
-twin1=$!
-DIST_AS=web dist_ctl 110105 submit "$W/twin2.json" >"$W/twin2.out" || t_die "submit twin 2"
-wait "$twin1" || t_die "submit twin 1"
-t1=$(region_field tracking_id <"$W/twin1.out")
-t2=$(region_field tracking_id <"$W/twin2.out")
-settle
-t_expect "two filings of one system at once: one to review, one held" \
-    "$(mlps_sql "SELECT string_agg(state, ',' ORDER BY state) FROM intake.filings WHERE tracking_id IN ('$t1', '$t2')")" \
-    "held,pending"
-t_expect "... and review has one of them" \
-    "$(mlps_sql "SELECT count(*) FROM review.cases WHERE tracking_id IN ('$t1', '$t2')")" 1
+    DIST_AS=web dist_ctl 110108 submit "$W/twin1.json" >"$W/twin1.out" &
+    twin1=$!
+    DIST_AS=web dist_ctl 110105 submit "$W/twin2.json" >"$W/twin2.out" || t_die "submit twin 2"
+    wait "$twin1" || t_die "submit twin 1"
+    t1=$(region_field tracking_id <"$W/twin1.out")
+    t2=$(region_field tracking_id <"$W/twin2.out")
+    settle
+    t_expect "two filings of one system at once: one to review, one held" \
+        "$(mlps_sql "SELECT string_agg(state, ',' ORDER BY state) FROM intake.filings WHERE tracking_id IN ('$t1', '$t2')")" \
+        "held,pending"
+    t_expect "... and review has one of them" \
+        "$(mlps_sql "SELECT count(*) FROM review.cases WHERE tracking_id IN ('$t1', '$t2')")" 1
     ;;
 esac
 t_done
