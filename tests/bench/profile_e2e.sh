@@ -13,7 +13,8 @@
 #   profile: filings=N filings_per_s=X statements_per_filing=S exec_ms_per_filing=E cpu_ms_per_filing=C
 #   profile-role: role=R statements_per_filing=S exec_ms_per_filing=E
 #   profile-cpu: what=W cpu_ms_per_filing=C
-#   profile-stmt: role=R per_filing=S mean_ms=M sql=...   (the 25 costliest)
+#   profile-stmt: role=R per_filing=S mean_ms=M sql=...   (the 25 costliest;
+#   BENCH_ORDER=calls: the 25 most run; BENCH_TOP=N: N of them)
 set -euo pipefail
 BIN=$(cd "${1:-build}" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -68,7 +69,7 @@ mlps_sql "SELECT userid::regrole, round(calls::numeric / $N, 2),
     round(mean_exec_time::numeric, 3),
     left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
     WHERE userid::regrole::text LIKE '%_svc'
-    ORDER BY total_exec_time DESC LIMIT 25" |
+    ORDER BY ${BENCH_ORDER:-total_exec_time} DESC LIMIT ${BENCH_TOP:-25}" |
     awk -F'|' '{ printf "profile-stmt: role=%s per_filing=%s mean_ms=%s sql=%s\n", $1, $2, $3, $4 }'
 region_stop
 trap - EXIT
