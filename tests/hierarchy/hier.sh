@@ -287,6 +287,30 @@ PY
         "$(region_ctl audit events "$rev" | grep -c 'action=case.revised')" 1
     same_filings 110108
     no_doubles "import"
+    # The same 40 records imported twice at once, one file reversed (a
+    # retry after a timeout while the first still runs, or two clerks):
+    # one takes them in, the other finds them, none is a revision, and
+    # the two, sharing 40 systems in opposite orders, never deadlock.
+    gen 40 110108 "$W/c.ndjson" 9
+    tac "$W/c.ndjson" >"$W/c-rev.ndjson"
+    before=$(dist_count 110108)
+    import 110108 "$W/c.ndjson" >"$W/c1.out" 2>&1 &
+    imp1=$!
+    rc2=0
+    import 110108 "$W/c-rev.ndjson" >"$W/c2.out" 2>&1 || rc2=$?
+    rc1=0
+    wait "$imp1" || rc1=$?
+    t_expect "both imports at once succeed" "$rc1 $rc2" "0 0"
+    c1=$(cat "$W/c1.out") c2=$(cat "$W/c2.out")
+    t_expect "between them: imported once each" \
+        "$(($(summary imported "$c1") + $(summary imported "$c2")))" 40
+    t_expect "... ignored once each" \
+        "$(($(summary ignored "$c1") + $(summary ignored "$c2")))" 40
+    t_expect "... and none updated" \
+        "$(summary updated "$c1") $(summary updated "$c2")" "0 0"
+    t_expect "stored once" "$(dist_count 110108)" "$((before + 40))"
+    t_expect "still three revisions" \
+        "$(dist_sql 110108 "SELECT count(*) FROM intake.filings WHERE revision > 1")" 3
     ;;
 reconcile)
     # The district forwards only when its intake starts (and then hourly):

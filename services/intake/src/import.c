@@ -75,6 +75,13 @@ s_record(PGconn *c, itk_t *self, const char *actor, const char *day,
     err = itk_store_by_system(c, key, self->conf.base.office, &known, &found);
     if (err != 0)
         return err;
+    if (found && strcmp(known.digest, digest) == 0) {
+        /* The same content after all (it came in after the lookup by
+         * content; the system's lock orders the two): no new revision. */
+        snprintf(row->tracking, sizeof row->tracking, "%s", known.tracking_id);
+        row->res.status = "ignored";
+        return 0;
+    }
     if (found) {
         snprintf(row->tracking, sizeof row->tracking, "%s", known.tracking_id);
         row->res.status = "updated";
@@ -110,7 +117,17 @@ s_fill(PGconn *c, itk_t *self, const cmn_env_msg_t *m,
     dom_date_t today = cmn_svc_today(&self->conf.base);
     dom_date_format(today, day);
     cmn_ident_label(&m->peer, actor, sizeof actor);
-    int err = 0;
+    /* Every system of the request locked first, in one order (see
+     * itk_store_lock_systems): an import running at once with this one
+     * (a retry after a timeout, a second operator) waits for it, and then
+     * finds its records; the two never wait for each other in a cycle. */
+    const Mlps__V1__Filing **fs = calloc(req->n_records + 1, sizeof *fs);
+    int err = fs ? 0 : CMN_ENOMEM;
+    for (size_t i = 0; err == 0 && i < req->n_records; i++)
+        fs[i] = req->records[i]->filing;
+    if (err == 0)
+        err = itk_store_lock_systems(c, fs, NULL, req->n_records);
+    free(fs);
     for (size_t i = 0; err == 0 && i < req->n_records; i++) {
         const Mlps__V1__ImportRecord *rec = req->records[i];
         s_row_t *row = &rows[i];

@@ -189,7 +189,20 @@ s_batch_records(PGconn *c, const itk_t *self, const Mlps__V1__FilingBatch *b,
     if (errs == NULL)
         return CMN_ENOMEM;
     dom_date_t today = cmn_svc_today(&self->conf.base);
-    int err = 0;
+    /* Every system of the batch locked first, in one order (see
+     * itk_store_lock_systems): another batch or an import sharing its
+     * systems waits, never in a cycle. */
+    const Mlps__V1__Filing **fs = calloc(b->n_filings + 1, sizeof *fs);
+    const char **ids = calloc(b->n_filings + 1, sizeof *ids);
+    int err = fs && ids ? 0 : CMN_ENOMEM;
+    for (size_t i = 0; err == 0 && i < b->n_filings; i++) {
+        fs[i] = b->filings[i]->filing;
+        ids[i] = b->filings[i]->tracking_id;
+    }
+    if (err == 0)
+        err = itk_store_lock_systems(c, fs, ids, b->n_filings);
+    free(fs);
+    free(ids);
     for (size_t i = 0; err == 0 && i < b->n_filings; i++) {
         const Mlps__V1__BatchFiling *bf = b->filings[i];
         s_rec_t *r = &recs[i];

@@ -3,6 +3,7 @@
 #include "cmn/audit.h"
 #include "cmn/outbox.h"
 #include "cmn/pb.h"
+#include "cmn/pgarray.h"
 #include "dom/names.h"
 
 #include <openssl/evp.h>
@@ -180,6 +181,43 @@ s_known_query(PGconn *c, const char *sql, int np, const char *const *p,
 #define S_KNOWN_COLUMNS                                                   \
     "SELECT tracking_id, content_sha256, revision, state, district FROM " \
     "filings WHERE "
+
+int
+itk_store_lock_systems(PGconn *c, const Mlps__V1__Filing *const *filings,
+                       const char *const *trackings, size_t n)
+{
+    cmn_pgarray_t keys = CMN_PGARRAY_INIT, ids = CMN_PGARRAY_INIT;
+    int err = 0;
+    for (size_t i = 0; err == 0 && i < n; i++) {
+        const Mlps__V1__Filing *f = filings[i];
+        char key[ITK_SYSTEM_KEY_MAX];
+        if (f != NULL && f->unit != NULL && f->unit->credit_code != NULL &&
+            f->system != NULL && f->system->name != NULL &&
+            itk_system_key(f, key) == 0)
+            err = cmn_pgarray_add(&keys, key);
+        if (err == 0 && trackings != NULL && trackings[i] != NULL &&
+            trackings[i][0] != '\0')
+            err = cmn_pgarray_add(&ids, trackings[i]);
+    }
+    /* The sorted sub-select (OFFSET 0 keeps it a sub-select) hands the
+     * aggregate its rows in order: the locks are taken in that order. The
+     * lock is itk_store_by_system's, of the same text. */
+    const char *p[2] = {cmn_pgarray_text(&keys), cmn_pgarray_text(&ids)};
+    if (err == 0 && keys.count + ids.count > 0) {
+        PGresult *r = cmn_pg_exec(
+            c,
+            "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT "
+            "hashtext('mlps.intake.system:' || k) AS h FROM (SELECT "
+            "unnest($1::text[]) AS k UNION SELECT system_key FROM filings "
+            "WHERE tracking_id = ANY($2::text[])) AS u ORDER BY h OFFSET 0) "
+            "AS s",
+            2, p, &err);
+        PQclear(r);
+    }
+    cmn_pgarray_release(&keys);
+    cmn_pgarray_release(&ids);
+    return err;
+}
 
 int
 itk_store_by_system(PGconn *c, const char *system_key, const char *district,

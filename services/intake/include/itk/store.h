@@ -64,6 +64,17 @@ typedef struct {
     char district[8];
 } itk_known_t;
 
+/* The system locks of many filings, before any of their rows is locked:
+ * the systems of the filings (of each valid one; a NULL or invalid filing
+ * is passed over) and those the filings of the tracking ids (NULL ones
+ * passed over) are of now, taken in one statement in one order (by the
+ * locks' keys), so two transactions of many filings (two batches, two
+ * imports) sharing systems never wait for each other in a cycle.
+ * itk_store_by_system's lock of each is then one already held. */
+int itk_store_lock_systems(PGconn *c, const Mlps__V1__Filing *const *filings,
+                           const char *const *trackings,
+                           size_t n) CMN_MUST_CHECK;
+
 /* The filing of this system (locked), of district (NULL: any district),
  * not closed as a duplicate; the first filed. *found 0 when none. */
 int itk_store_by_system(PGconn *c, const char *system_key, const char *district,
