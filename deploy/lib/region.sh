@@ -291,7 +291,7 @@ region_stop() {
 # One line each: "trust: socket=NAME CURVE|PLAIN", "trust: forged=WHAT ->
 # refused (HOW)" or "-> ACCEPTED".
 region_trust_table() {
-    local a=$1 c=$2 secret=$3 s name port r
+    local a=$1 c=$2 secret=$3 s name port r rc
     local h=tcp://127.0.0.1
     for s in "intake.api $P_INTAKE_API" "intake.inbox $P_INTAKE_IN" \
         "review.api $P_REVIEW_API" \
@@ -301,8 +301,11 @@ region_trust_table() {
         "evaluation.inbox $P_EVAL_IN" "cert.api $P_CERT_API" \
         "cert.inbox $P_CERT_IN"; do
         read -r name port <<<"$s"
-        r=$(mlps_bounded "$BIN/tests/support/tst_probe" --timeout-ms=700 plain "$h:$port" || true)
-        if [ "$r" = "plain: no answer" ]; then
+        rc=0
+        r=$(mlps_bounded "$BIN/tests/support/tst_probe" --timeout-ms=700 plain "$h:$port") || rc=$?
+        if [ $rc = 124 ]; then
+            echo "trust: socket=$name not tried: the probe hung"
+        elif [ "$r" = "plain: no answer" ]; then
             echo "trust: socket=$name CURVE (a plain client gets nothing)"
         else
             echo "trust: socket=$name PLAIN"
@@ -359,7 +362,8 @@ region__forge() {
         --office="${OFFICE_CLAIM:-${OFFICE:-110100}}" \
         ${ACTING:+--acting-for="$ACTING"} \
         "$kind" "tcp://127.0.0.1:$port" "$type" "$json" 2>&1) || rc=$?
-    [ $rc = 2 ] && out="PROBE-ERROR $out"
+    # 2: the probe could not try; 124: it hung and was killed.
+    if [ $rc = 2 ] || [ $rc = 124 ]; then out="PROBE-ERROR $out"; fi
     case "$out" in
     PROBE-ERROR*)
         echo "trust: forged=$what -> not tried: ${out#PROBE-ERROR }" ;;
