@@ -2,9 +2,10 @@
 # profile_e2e.sh [BUILD_DIR] - where an end-to-end filing's time goes: the
 # region of bench_e2e.sh with pg_stat_statements loaded (MLPS_PG_CONF), N
 # filings (BENCH_FILINGS, default 3000) at full speed until all are
-# accepted and audited and the outboxes have drained (or at BENCH_RATE
+# accepted and audited and the outboxes have drained (or at PROFILE_RATE
 # filings a second, when it is set: where a filing's latency goes at that
-# load); then, per filing:
+# load; not bench_e2e.sh's BENCH_RATE, which adds a rated phase to the
+# full-speed one); then, per filing:
 # the statements each role ran and their execution time (which includes
 # lock waits), and the CPU each process group used (services, and the
 # PostgreSQL backends of each role, read from /proc). Not a test, and not a
@@ -14,13 +15,24 @@
 #   profile-role: role=R statements_per_filing=S exec_ms_per_filing=E
 #   profile-cpu: what=W cpu_ms_per_filing=C
 #   profile-stmt: role=R per_filing=S mean_ms=M sql=...   (the 25 costliest;
-#   BENCH_ORDER=calls: the 25 most run; BENCH_TOP=N: N of them)
+#   PROFILE_ORDER=calls: the 25 most run, or mean_exec_time; PROFILE_TOP=N:
+#   N of them)
 set -euo pipefail
 BIN=$(cd "${1:-build}" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${BENCH_FILINGS:-3000}
 C=${BENCH_INFLIGHT:-32}
 BASE=${BENCH_BASE:-32300}
+ORDER=${PROFILE_ORDER:-total_exec_time}
+TOP=${PROFILE_TOP:-25}
+case $ORDER in total_exec_time | calls | mean_exec_time) ;; *)
+    echo "profile_e2e: PROFILE_ORDER is total_exec_time, calls or mean_exec_time, not '$ORDER'" >&2
+    exit 2 ;;
+esac
+case $TOP in '' | *[!0-9]*)
+    echo "profile_e2e: PROFILE_TOP is a number, not '$TOP'" >&2
+    exit 2 ;;
+esac
 export MLPS_PG_CONF="shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = all"
 # shellcheck source=lib.sh
@@ -45,7 +57,7 @@ cpu() {
 mlps_sql "SELECT pg_stat_statements_reset()" >/dev/null
 cpu >"$W/cpu0"
 t0=$(date +%s.%N)
-b_gen --count="$N" --inflight="$C" --first=1 ${BENCH_RATE:+--rate="$BENCH_RATE"} >&2 || t_die "the generator failed"
+b_gen --count="$N" --inflight="$C" --first=1 ${PROFILE_RATE:+--rate="$PROFILE_RATE"} >&2 || t_die "the generator failed"
 b_wait_done "$N" 600 || t_die "the filings were not all accepted and audited"
 t1=$(b_last_audited)
 region_drain 120 || t_die "the outboxes did not drain"
@@ -69,7 +81,7 @@ mlps_sql "SELECT userid::regrole, round(calls::numeric / $N, 2),
     round(mean_exec_time::numeric, 3),
     left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
     WHERE userid::regrole::text LIKE '%_svc'
-    ORDER BY ${BENCH_ORDER:-total_exec_time} DESC LIMIT ${BENCH_TOP:-25}" |
+    ORDER BY $ORDER DESC LIMIT $TOP" |
     awk -F'|' '{ printf "profile-stmt: role=%s per_filing=%s mean_ms=%s sql=%s\n", $1, $2, $3, $4 }'
 region_stop
 trap - EXIT
