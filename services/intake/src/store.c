@@ -182,6 +182,17 @@ s_known_query(PGconn *c, const char *sql, int np, const char *const *p,
     "SELECT tracking_id, content_sha256, revision, state, district FROM " \
     "filings WHERE "
 
+/* The advisory lock of the system whose key is the SQL expression K. */
+#define S_SYSTEM_LOCK(K) "hashtext('mlps.intake.system:' || " K ")"
+
+/* clang-format off */
+static const char s_lock_systems_sql[] =
+    "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT "
+    S_SYSTEM_LOCK("k") " AS h FROM (SELECT unnest($1::text[]) AS k UNION "
+    "SELECT system_key FROM filings WHERE tracking_id = ANY($2::text[])) "
+    "AS u ORDER BY h OFFSET 0) AS s";
+/* clang-format on */
+
 int
 itk_store_lock_systems(PGconn *c, const Mlps__V1__Filing *const *filings,
                        const char *const *trackings, size_t n)
@@ -201,17 +212,10 @@ itk_store_lock_systems(PGconn *c, const Mlps__V1__Filing *const *filings,
     }
     /* The sorted sub-select (OFFSET 0 keeps it a sub-select) hands the
      * aggregate its rows in order: the locks are taken in that order. The
-     * lock is itk_store_by_system's, of the same text. */
+     * locks are itk_store_by_system's (S_SYSTEM_LOCK). */
     const char *p[2] = {cmn_pgarray_text(&keys), cmn_pgarray_text(&ids)};
     if (err == 0 && keys.count + ids.count > 0) {
-        PGresult *r = cmn_pg_exec(
-            c,
-            "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT "
-            "hashtext('mlps.intake.system:' || k) AS h FROM (SELECT "
-            "unnest($1::text[]) AS k UNION SELECT system_key FROM filings "
-            "WHERE tracking_id = ANY($2::text[])) AS u ORDER BY h OFFSET 0) "
-            "AS s",
-            2, p, &err);
+        PGresult *r = cmn_pg_exec(c, s_lock_systems_sql, 2, p, &err);
         PQclear(r);
     }
     cmn_pgarray_release(&keys);
@@ -230,10 +234,8 @@ itk_store_by_system(PGconn *c, const char *system_key, const char *district,
      * both be filed; the second now waits, and its query (a new snapshot
      * under READ COMMITTED) sees the first. */
     int err;
-    PGresult *r = cmn_pg_exec(c,
-                              "SELECT pg_advisory_xact_lock(hashtext("
-                              "'mlps.intake.system:' || $1))",
-                              1, p, &err);
+    PGresult *r = cmn_pg_exec(
+        c, "SELECT pg_advisory_xact_lock(" S_SYSTEM_LOCK("$1") ")", 1, p, &err);
     if (r == NULL)
         return err;
     PQclear(r);
