@@ -4,6 +4,7 @@
 #include "cmn/envelope.h"
 #include "cmn/log.h"
 #include "cmn/pb.h"
+#include "cmn/pgarray.h"
 #include "outbox_int.h"
 
 #include <stdbool.h>
@@ -27,6 +28,46 @@ cmn_outbox_put(PGconn *conn, const cmn_outmsg_t *m)
                                "$4, $5)",
                                5, params, lengths, formats, &err);
     PQclear(r);
+    return err;
+}
+
+int
+cmn_outbox_put_many(PGconn *conn, const cmn_outmsg_t *msgs, size_t n)
+{
+    enum { DEST, TYPE, CORR, VER, PAYLOAD, NCOLS };
+    cmn_pgarray_t a[NCOLS];
+    int err = 0;
+    for (int k = 0; k < NCOLS; k++)
+        a[k] = (cmn_pgarray_t) CMN_PGARRAY_INIT;
+    for (size_t i = 0; err == 0 && i < n; i++) {
+        const cmn_outmsg_t *m = &msgs[i];
+        char ver[24];
+        snprintf(ver, sizeof ver, "%llu", (unsigned long long) m->case_version);
+        err = cmn_pgarray_add(&a[DEST], m->dest);
+        if (err == 0)
+            err = cmn_pgarray_add(&a[TYPE], m->type);
+        if (err == 0)
+            err = cmn_pgarray_add(&a[CORR], m->correlation_id);
+        if (err == 0)
+            err = cmn_pgarray_add(&a[VER], ver);
+        if (err == 0)
+            err = cmn_pgarray_add_hex(&a[PAYLOAD], m->payload, m->payload_len);
+    }
+    if (err == 0 && n > 0) {
+        const char *p[NCOLS];
+        for (int k = 0; k < NCOLS; k++)
+            p[k] = cmn_pgarray_text(&a[k]);
+        PQclear(cmn_pg_exec(conn,
+                            "INSERT INTO outbox (dest, type, correlation_id, "
+                            "case_version, payload) SELECT u.d, u.t, u.c, "
+                            "u.v::bigint, decode(u.p, 'hex') FROM unnest("
+                            "$1::text[], $2::text[], $3::text[], $4::text[], "
+                            "$5::text[]) WITH ORDINALITY AS u(d, t, c, v, p, i)"
+                            " ORDER BY u.i",
+                            NCOLS, p, &err));
+    }
+    for (int k = 0; k < NCOLS; k++)
+        cmn_pgarray_release(&a[k]);
     return err;
 }
 

@@ -35,6 +35,38 @@ cmn_pgarray_add(cmn_pgarray_t *a, const char *s)
     return 0;
 }
 
+int
+cmn_pgarray_add_hex(cmn_pgarray_t *a, const void *p, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t need = a->len + 2 * len + 6;
+    if (need > a->cap) {
+        size_t cap = need * 2 > 256 ? need * 2 : 256;
+        char *t = realloc(a->text, cap);
+        if (t == NULL)
+            return CMN_ENOMEM;
+        a->text = t;
+        a->cap = cap;
+    }
+    char *o = a->text + a->len;
+    if (a->len == 0)
+        *o++ = '{';
+    else
+        o[-1] = ',';
+    *o++ = '"';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = ((const unsigned char *) p)[i];
+        *o++ = digits[b >> 4];
+        *o++ = digits[b & 15];
+    }
+    *o++ = '"';
+    *o++ = '}';
+    *o = '\0';
+    a->len = (size_t) (o - a->text);
+    a->count++;
+    return 0;
+}
+
 const char *
 cmn_pgarray_text(const cmn_pgarray_t *a)
 {

@@ -54,6 +54,20 @@ s_grows(void **state)
     cmn_pgarray_release(&a);
 }
 
+static void
+s_hex(void **state)
+{
+    (void) state;
+    cmn_pgarray_t a = CMN_PGARRAY_INIT;
+    const unsigned char bytes[] = {0x00, 0x9f, 0x22, 0x5c, 0xff};
+    assert_int_equal(cmn_pgarray_add_hex(&a, bytes, sizeof bytes), 0);
+    assert_int_equal(cmn_pgarray_add_hex(&a, bytes, 0), 0);
+    assert_int_equal(cmn_pgarray_add(&a, "t"), 0);
+    assert_string_equal(cmn_pgarray_text(&a), "{\"009f225cff\",\"\",\"t\"}");
+    assert_int_equal(a.count, 3);
+    cmn_pgarray_release(&a);
+}
+
 int
 main(void)
 {
@@ -61,6 +75,7 @@ main(void)
         cmocka_unit_test(s_empty_and_one),
         cmocka_unit_test(s_quotes_and_backslashes_escaped),
         cmocka_unit_test(s_grows),
+        cmocka_unit_test(s_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

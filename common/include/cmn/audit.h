@@ -9,6 +9,7 @@
 #include "cmn/err.h"
 
 #include <libpq-fe.h>
+#include <stddef.h>
 
 #define CMN_AUDIT_DEST "audit"
 
@@ -23,6 +24,12 @@ typedef struct {
 
 /* Worker thread, inside the caller's transaction. */
 int cmn_audit_emit(PGconn *conn, const cmn_audit_t *ev) CMN_MUST_CHECK;
+
+/* evs[0..n) queued in one statement (a batch's events), in that order;
+ * a NULL service or office is this process's (cmn_audit_origin). n 0
+ * does nothing. Worker thread, inside the caller's transaction. */
+int cmn_audit_emit_many(PGconn *conn, const cmn_audit_t *evs,
+                        size_t n) CMN_MUST_CHECK;
 
 /* The service and office every cmn_audit() event of this process names
  * (strings copied). cmn_svc_main() sets them before any handler runs. */

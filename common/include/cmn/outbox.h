@@ -33,6 +33,12 @@ typedef struct {
  * part of the caller's open transaction. Worker thread. */
 int cmn_outbox_put(PGconn *conn, const cmn_outmsg_t *msg) CMN_MUST_CHECK;
 
+/* Inserts msgs[0..n) in one statement, in that order (their row ids
+ * ascending): a batch's messages without a round trip each. As
+ * cmn_outbox_put otherwise; n 0 does nothing. */
+int cmn_outbox_put_many(PGconn *conn, const cmn_outmsg_t *msgs,
+                        size_t n) CMN_MUST_CHECK;
+
 /* Packs msg and puts it in the outbox for dest, its type being msg's full
  * name (e.g. "mlps.v1.FilingReceived"). Worker thread, inside the caller's
  * transaction. */

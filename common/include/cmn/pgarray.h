@@ -24,6 +24,12 @@ typedef struct {
  * unchanged. Borrows s. */
 int cmn_pgarray_add(cmn_pgarray_t *a, const char *s) CMN_MUST_CHECK;
 
+/* Appends the lower-case hex of p[0..len) as one element: bytes for
+ * decode(x, 'hex') in SQL (an array literal of bytea would need its
+ * backslashes escaped twice). */
+int cmn_pgarray_add_hex(cmn_pgarray_t *a, const void *p,
+                        size_t len) CMN_MUST_CHECK;
+
 /* The literal: "{}" when nothing was added. Borrowed from a. */
 const char *cmn_pgarray_text(const cmn_pgarray_t *a);
 
