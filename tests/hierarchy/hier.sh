@@ -311,6 +311,30 @@ PY
     t_expect "stored once" "$(dist_count 110108)" "$((before + 40))"
     t_expect "still three revisions" \
         "$(dist_sql 110108 "SELECT count(*) FROM intake.filings WHERE revision > 1")" 3
+    # Records that depend on earlier ones of the same file: a record twice
+    # (the second ignored) and a system twice with two contents (the
+    # second a revision of the first), among new ones.
+    gen 3 110108 "$W/d.ndjson" 11
+    python3 - "$W/d.ndjson" "$W/e.ndjson" <<'PY'
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+r1b = json.loads(json.dumps(r[1])); r1b["system"]["business"] += "（第二版）"
+with open(sys.argv[2], "w") as f:
+    for x in [r[0], r[0], r[1], r1b, r[2]]:
+        f.write(json.dumps(x, ensure_ascii=False) + "\n")
+PY
+    before=$(dist_count 110108)
+    out=$(import 110108 "$W/e.ndjson") || t_die "import e: $out"
+    t_expect "one file, records depending on earlier ones: imported updated ignored" \
+        "$(summary imported "$out") $(summary updated "$out") $(summary ignored "$out")" "3 1 1"
+    t_expect "... stored once each" "$(dist_count 110108)" "$((before + 3))"
+    t_expect "... the system filed twice is at revision 2" \
+        "$(dist_sql 110108 "SELECT count(*) FROM intake.filings WHERE revision > 1")" 4
+    received_audited() {
+        [ "$(dist_sql 110108 "SELECT count(DISTINCT case_id) FROM audit.chain
+                WHERE action = 'filing.received'")" = "$(dist_count 110108)" ]
+    }
+    t_eventually "... the district's audit has each filing's receipt" 30 received_audited
     ;;
 reconcile)
     # The district forwards only when its intake starts (and then hourly):

@@ -5,6 +5,7 @@
  * again) or rejected (each bad field named). One request is one
  * transaction: all of its records, or (a database error) none. A dry run
  * classifies and stores nothing. */
+#include "cmn/audit.h"
 #include "cmn/log.h"
 #include "cmn/problem.h"
 #include "cmn/secret.h"
@@ -25,7 +26,26 @@ typedef struct {
     Mlps__V1__ImportResult res;
     char tracking[64], proof[CMN_PROOF_LEN + 1];
     cmn_problem_t errs;
+    bool valid; /* checked: digest and key are set */
+    char digest[65], key[ITK_SYSTEM_KEY_MAX];
 } s_row_t;
+
+/* The request's records as a batch: what the office holds of each valid
+ * record's content and system (one lookup), and the run of new records
+ * not yet stored (stored in a few statements, not a few each). */
+typedef struct {
+    PGconn *c;
+    itk_t *self;
+    const char *actor, *day;
+    bool dry;
+    s_row_t *rows;
+    const Mlps__V1__ImportRecord *const *recs;
+    size_t n;
+    char (*held)[64]; /* the tracking id of the content held ("" none) */
+    bool *system;     /* a filing of the system is held */
+    size_t *run;      /* indexes of new records not yet stored */
+    size_t nrun;
+} s_batch_t;
 
 /* A new record: stored with its unit's proof. */
 static int
@@ -47,10 +67,12 @@ s_imported(PGconn *c, itk_t *self, const char *actor, const char *day,
     if (err == 0)
         err =
             itk_filing_new(c, self, &n, actor, row->tracking, &inserted, &held);
-    if (err == 0 && !inserted) /* a twin record earlier in this file */
+    row->res.status = "imported";
+    if (err == 0 && !inserted) { /* a twin record earlier in this file */
+        row->res.status = "ignored";
         return itk_store_find(c, self->conf.base.office, digest, row->tracking,
                               &inserted);
-    row->res.status = "imported";
+    }
     row->res.unit_secret = row->proof;
     return err;
 }
@@ -108,6 +130,147 @@ s_check(itk_t *self, const cmn_env_msg_t *m, const Mlps__V1__ImportRecord *rec,
         itk_filing_check_filer(self, m, rec->filing, &row->errs);
 }
 
+/* Stores the run of new records: their filings in one statement, their
+ * audit events in another; as s_imported does each. */
+static int
+s_flush(s_batch_t *b)
+{
+    size_t n = b->nrun;
+    b->nrun = 0;
+    if (n == 0 || b->dry)
+        return 0;
+    itk_new_filing_t *ns = calloc(n, sizeof *ns);
+    char(*hash)[65] = calloc(n, sizeof *hash);
+    char(*tracking)[64] = calloc(n, sizeof *tracking);
+    cmn_audit_t *evs = calloc(n, sizeof *evs);
+    char(*outcome)[96] = calloc(n, sizeof *outcome);
+    int err = ns && hash && tracking && evs && outcome ? 0 : CMN_ENOMEM;
+    for (size_t j = 0; err == 0 && j < n; j++) {
+        s_row_t *row = &b->rows[b->run[j]];
+        err = cmn_proof_new(row->proof);
+        if (err == 0)
+            err = cmn_proof_hash(row->proof, hash[j]);
+        ns[j] = (itk_new_filing_t){.filing = b->recs[b->run[j]]->filing,
+                                   .digest = row->digest,
+                                   .received_on = b->day,
+                                   .proof_sha256 = hash[j],
+                                   .district = b->self->conf.base.office,
+                                   .revision = 1,
+                                   .system_key = row->key,
+                                   .state = "received"};
+    }
+    if (err == 0)
+        err = itk_store_insert_many(b->c, b->self, ns, n, tracking);
+    size_t nev = 0;
+    for (size_t j = 0; err == 0 && j < n; j++) {
+        s_row_t *row = &b->rows[b->run[j]];
+        if (tracking[j][0] == '\0') { /* a twin (cannot be: see s_fill) */
+            int found = 0;
+            row->res.status = "ignored";
+            err = itk_store_find(b->c, b->self->conf.base.office, row->digest,
+                                 row->tracking, &found);
+            continue;
+        }
+        snprintf(row->tracking, sizeof row->tracking, "%s", tracking[j]);
+        row->res.unit_secret = row->proof;
+        const Mlps__V1__Filing *f = ns[j].filing;
+        snprintf(outcome[nev], sizeof outcome[nev],
+                 "accepted (unit %s, level %u)", f->unit->credit_code,
+                 f->grading->final_level);
+        evs[nev] = (cmn_audit_t){.actor = b->actor,
+                                 .action = "filing.received",
+                                 .case_id = row->tracking,
+                                 .outcome = outcome[nev]};
+        nev++;
+    }
+    if (err == 0)
+        err = cmn_audit_emit_many(b->c, evs, nev);
+    free(ns);
+    free(hash);
+    free(tracking);
+    free(evs);
+    free(outcome);
+    return err;
+}
+
+/* True when row i shares its content or its system with a valid record
+ * before it in the request: it depends on what that one did. */
+static bool
+s_depends(const s_batch_t *b, size_t i)
+{
+    const s_row_t *r = &b->rows[i];
+    for (size_t j = 0; j < i; j++) {
+        const s_row_t *o = &b->rows[j];
+        if (o->valid &&
+            (strcmp(o->digest, r->digest) == 0 || strcmp(o->key, r->key) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* Classifies valid record i with the batch's lookup: held content is
+ * ignored, a new record joins the run; one whose system is held (an
+ * update, a twin) or that depends on an earlier record goes through
+ * s_record after the run is stored, as if the records were taken one by
+ * one. */
+static int
+s_batch_record(s_batch_t *b, size_t i)
+{
+    s_row_t *row = &b->rows[i];
+    if (!s_depends(b, i) && b->held[i][0] != '\0') {
+        snprintf(row->tracking, sizeof row->tracking, "%s", b->held[i]);
+        row->res.status = "ignored";
+        return 0;
+    }
+    if (!s_depends(b, i) && !b->system[i]) {
+        row->res.status = "imported";
+        b->run[b->nrun++] = i;
+        return 0;
+    }
+    int err = s_flush(b);
+    return err ? err
+               : s_record(b->c, b->self, b->actor, b->day, b->recs[i]->filing,
+                          b->dry, row);
+}
+
+/* The batch's lookup of every valid record; false (nothing looked up) at
+ * the municipal office, whose new filings are each also checked against
+ * every district's and sent to review: s_record takes them one by one. */
+static int
+s_lookup(s_batch_t *b, bool *batched)
+{
+    *batched = false;
+    if (b->self->role == ITK_ROLE_MUNICIPAL)
+        return 0;
+    const char **ds = calloc(b->n + 1, sizeof *ds);
+    const char **ks = calloc(b->n + 1, sizeof *ks);
+    size_t *at = calloc(b->n + 1, sizeof *at);
+    char(*t)[64] = calloc(b->n + 1, sizeof *t);
+    bool *sys = calloc(b->n + 1, sizeof *sys);
+    int err = ds && ks && at && t && sys ? 0 : CMN_ENOMEM;
+    size_t m = 0;
+    for (size_t i = 0; err == 0 && i < b->n; i++)
+        if (b->rows[i].valid) {
+            ds[m] = b->rows[i].digest;
+            ks[m] = b->rows[i].key;
+            at[m++] = i;
+        }
+    const char *office = b->self->conf.base.office;
+    if (err == 0)
+        err = itk_store_lookup_many(b->c, office, office, ds, ks, m, t, sys);
+    for (size_t j = 0; err == 0 && j < m; j++) {
+        memcpy(b->held[at[j]], t[j], sizeof t[j]);
+        b->system[at[j]] = sys[j];
+    }
+    *batched = err == 0;
+    free(ds);
+    free(ks);
+    free(at);
+    free(t);
+    free(sys);
+    return err;
+}
+
 static int
 s_fill(PGconn *c, itk_t *self, const cmn_env_msg_t *m,
        const Mlps__V1__ImportRequest *req, s_row_t *rows,
@@ -117,18 +280,30 @@ s_fill(PGconn *c, itk_t *self, const cmn_env_msg_t *m,
     dom_date_t today = cmn_svc_today(&self->conf.base);
     dom_date_format(today, day);
     cmn_ident_label(&m->peer, actor, sizeof actor);
+    size_t n = req->n_records;
+    s_batch_t b = {.c = c,
+                   .self = self,
+                   .actor = actor,
+                   .day = day,
+                   .dry = req->dry_run,
+                   .rows = rows,
+                   .recs = (const Mlps__V1__ImportRecord *const *) req->records,
+                   .n = n,
+                   .held = calloc(n + 1, sizeof *b.held),
+                   .system = calloc(n + 1, sizeof *b.system),
+                   .run = calloc(n + 1, sizeof *b.run)};
     /* Every system of the request locked first, in one order (see
      * itk_store_lock_systems): an import running at once with this one
      * (a retry after a timeout, a second operator) waits for it, and then
      * finds its records; the two never wait for each other in a cycle. */
-    const Mlps__V1__Filing **fs = calloc(req->n_records + 1, sizeof *fs);
-    int err = fs ? 0 : CMN_ENOMEM;
-    for (size_t i = 0; err == 0 && i < req->n_records; i++)
+    const Mlps__V1__Filing **fs = calloc(n + 1, sizeof *fs);
+    int err = fs && b.held && b.system && b.run ? 0 : CMN_ENOMEM;
+    for (size_t i = 0; err == 0 && i < n; i++)
         fs[i] = req->records[i]->filing;
     if (err == 0)
-        err = itk_store_lock_systems(c, fs, NULL, req->n_records);
+        err = itk_store_lock_systems(c, fs, NULL, n);
     free(fs);
-    for (size_t i = 0; err == 0 && i < req->n_records; i++) {
+    for (size_t i = 0; err == 0 && i < n; i++) {
         const Mlps__V1__ImportRecord *rec = req->records[i];
         s_row_t *row = &rows[i];
         mlps__v1__import_result__init(&row->res);
@@ -139,16 +314,38 @@ s_fill(PGconn *c, itk_t *self, const cmn_env_msg_t *m,
             Mlps__V1__Problem *p = cmn_problem_pb(&row->errs, "invalid", "x");
             row->res.n_errors = p->n_errors;
             row->res.errors = p->errors;
-            rep->rejected++;
             continue;
         }
-        err = s_record(c, self, actor, day, rec->filing, req->dry_run, row);
+        err = itk_digest(&rec->filing->base, "filing", row->digest);
+        if (err == 0)
+            err = itk_system_key(rec->filing, row->key);
+        row->valid = err == 0;
+    }
+    bool batched = false;
+    if (err == 0)
+        err = s_lookup(&b, &batched);
+    for (size_t i = 0; err == 0 && i < n; i++) {
+        s_row_t *row = &rows[i];
+        if (!row->valid)
+            continue;
+        err = batched ? s_batch_record(&b, i)
+                      : s_record(c, self, actor, day, req->records[i]->filing,
+                                 req->dry_run, row);
+    }
+    if (err == 0)
+        err = s_flush(&b);
+    for (size_t i = 0; err == 0 && i < n; i++) {
+        s_row_t *row = &rows[i];
         row->res.tracking_id = row->tracking;
         const char *st = row->res.status;
+        rep->rejected += strcmp(st, "rejected") == 0;
         rep->imported += strcmp(st, "imported") == 0;
         rep->updated += strcmp(st, "updated") == 0;
         rep->ignored += strcmp(st, "ignored") == 0;
     }
+    free(b.held);
+    free(b.system);
+    free(b.run);
     return err;
 }
 
