@@ -11,6 +11,7 @@
 #include "cmn/log.h"
 #include "cmn/outbox.h"
 #include "cmn/pb.h"
+#include "cmn/pgarray.h"
 #include "cmn/problem.h"
 #include "dom/month.h"
 #include "itk/aggregate.h"
@@ -472,24 +473,36 @@ s_on_receipt(PGconn *c, const cmn_env_msg_t *m, void *arg, char *why,
         (const Mlps__V1__BatchReceipt *) m->payload;
     int err = s_from_municipal(self, m, why, len);
     unsigned bad = 0;
+    enum { ID, STATUS, REASON, REV, NCOLS };
+    cmn_pgarray_t a[NCOLS];
+    for (int k = 0; k < NCOLS; k++)
+        a[k] = (cmn_pgarray_t) CMN_PGARRAY_INIT;
     for (size_t i = 0; err == 0 && i < rc->n_records; i++) {
         const Mlps__V1__BatchReceipt__Record *r = rc->records[i];
         char rev[12];
         snprintf(rev, sizeof rev, "%u", r->revision);
-        const char *p[4] = {r->tracking_id, r->status, r->reason, rev};
-        /* held and rejected are stages; the others leave the filing
-         * forwarded until review speaks (a CaseUpdate may have come
-         * first: it stands). */
-        PGresult *q = cmn_pg_exec(
-            c,
-            "UPDATE filings SET upstream = $2, upstream_reason = $3, state = "
-            "CASE WHEN $2 IN ('held', 'rejected') AND state IN ('received', "
-            "'forwarded') THEN $2 ELSE state END WHERE tracking_id = $1 AND "
-            "revision = $4::int",
-            4, p, &err);
-        PQclear(q);
-        bad += strcmp(r->status, "rejected") == 0;
+        const char *v[NCOLS] = {r->tracking_id, r->status, r->reason, rev};
+        for (int k = 0; err == 0 && k < NCOLS; k++)
+            err = cmn_pgarray_add(&a[k], v[k] ? v[k] : "");
+        bad += r->status != NULL && strcmp(r->status, "rejected") == 0;
     }
+    const char *p[NCOLS];
+    for (int k = 0; k < NCOLS; k++)
+        p[k] = cmn_pgarray_text(&a[k]);
+    /* held and rejected are stages; the others leave the filing
+     * forwarded until review speaks (a CaseUpdate may have come first: it
+     * stands). Every record in one statement. */
+    if (err == 0 && rc->n_records > 0)
+        PQclear(cmn_pg_exec(
+            c,
+            "UPDATE filings f SET upstream = u.s, upstream_reason = u.r, "
+            "state = CASE WHEN u.s IN ('held', 'rejected') AND f.state IN "
+            "('received', 'forwarded') THEN u.s ELSE f.state END FROM "
+            "unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS u(t, s, "
+            "r, v) WHERE f.tracking_id = u.t AND f.revision = u.v",
+            NCOLS, p, &err));
+    for (int k = 0; k < NCOLS; k++)
+        cmn_pgarray_release(&a[k]);
     if (err == 0 && bad > 0)
         cmn_log_warn("batch %s: the municipal office rejected %u filing(s)",
                      rc->batch_id, bad);

@@ -9,6 +9,7 @@
 #include "cmn/audit.h"
 #include "cmn/log.h"
 #include "cmn/outbox.h"
+#include "cmn/pgarray.h"
 #include "itk/aggregate.h"
 #include "itk/intake.h"
 #include "mlps/v1/workflow.pb-c.h"
@@ -90,23 +91,32 @@ s_batch_read(PGconn *c, const itk_t *self, s_batch_t *b)
     return 0;
 }
 
-/* Marks the batch's filings forwarded (their revisions as sent). */
+/* Marks the batch's filings forwarded (their revisions as sent), in one
+ * statement. */
 static int
 s_batch_mark(PGconn *c, const s_batch_t *b, const char *batch_id)
 {
+    cmn_pgarray_t ids = CMN_PGARRAY_INIT, revs = CMN_PGARRAY_INIT;
     int err = 0;
     for (size_t i = 0; err == 0 && i < b->n; i++) {
         char rev[12];
         snprintf(rev, sizeof rev, "%u", b->bf[i].revision);
-        const char *p[3] = {b->bf[i].tracking_id, rev, batch_id};
-        PGresult *r = cmn_pg_exec(c,
-                                  "UPDATE filings SET forwarded_revision = "
-                                  "$2, batch_id = $3, state = CASE WHEN "
-                                  "state = 'received' THEN 'forwarded' ELSE "
-                                  "state END WHERE tracking_id = $1",
-                                  3, p, &err);
-        PQclear(r);
+        err = cmn_pgarray_add(&ids, b->bf[i].tracking_id);
+        if (err == 0)
+            err = cmn_pgarray_add(&revs, rev);
     }
+    const char *p[3] = {cmn_pgarray_text(&ids), cmn_pgarray_text(&revs),
+                        batch_id};
+    if (err == 0)
+        PQclear(cmn_pg_exec(c,
+                            "UPDATE filings f SET forwarded_revision = u.r, "
+                            "batch_id = $3, state = CASE WHEN f.state = "
+                            "'received' THEN 'forwarded' ELSE f.state END "
+                            "FROM unnest($1::text[], $2::int[]) AS u(t, r) "
+                            "WHERE f.tracking_id = u.t",
+                            3, p, &err));
+    cmn_pgarray_release(&ids);
+    cmn_pgarray_release(&revs);
     return err;
 }
 
