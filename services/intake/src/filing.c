@@ -3,6 +3,8 @@
 #include "cmn/audit.h"
 #include "cmn/log.h"
 #include "cmn/outbox.h"
+#include "cmn/pb.h"
+#include "cmn/pgarray.h"
 #include "mlps/v1/workflow.pb-c.h"
 
 #include <inttypes.h>
@@ -170,6 +172,84 @@ itk_filing_new(PGconn *c, const itk_t *self, itk_new_filing_t *n,
                         n->filing->unit->credit_code,
                         n->filing->grading->final_level);
     return err;
+}
+
+/* The municipal office's FilingReceived of each new filing, its "filed"
+ * stage, and the audit events of all, for itk_filing_new_many: ns[i] whose
+ * tracking[i] is set. */
+static int
+s_received_many(PGconn *c, const itk_t *self, const itk_new_filing_t *ns,
+                size_t n, const char *actor, char (*tracking)[64])
+{
+    bool municipal = self->role == ITK_ROLE_MUNICIPAL;
+    cmn_outmsg_t *msgs = calloc(n + 1, sizeof *msgs);
+    cmn_audit_t *evs = calloc(n + 1, sizeof *evs);
+    char(*outcome)[96] = calloc(n + 1, sizeof *outcome);
+    cmn_pgarray_t filed = CMN_PGARRAY_INIT;
+    int err = msgs && evs && outcome ? 0 : CMN_ENOMEM;
+    size_t m = 0;
+    for (size_t i = 0; err == 0 && i < n; i++) {
+        if (tracking[i][0] == '\0')
+            continue;
+        const Mlps__V1__Filing *f = ns[i].filing;
+        if (municipal) {
+            Mlps__V1__FilingReceived fr = MLPS__V1__FILING_RECEIVED__INIT;
+            fr.tracking_id = tracking[i];
+            fr.office = (char *) ns[i].district;
+            fr.received_on = (char *) ns[i].received_on;
+            fr.filing = (Mlps__V1__Filing *) f;
+            fr.unit_secret_sha256 = (char *) ns[i].proof_sha256;
+            uint8_t *buf = NULL;
+            size_t len = 0;
+            err = cmn_pb_pack(&fr.base, &buf, &len);
+            msgs[m] = (cmn_outmsg_t){.dest = ITK_REVIEW_DEST,
+                                     .type = fr.base.descriptor->name,
+                                     .correlation_id = tracking[i],
+                                     .case_version = 1,
+                                     .payload = buf,
+                                     .payload_len = len};
+            if (err == 0)
+                err = cmn_pgarray_add(&filed, tracking[i]);
+        }
+        snprintf(outcome[m], sizeof outcome[m], "accepted (unit %s, level %u)",
+                 f->unit->credit_code, f->grading->final_level);
+        evs[m] = (cmn_audit_t){.actor = actor,
+                               .action = "filing.received",
+                               .case_id = tracking[i],
+                               .outcome = outcome[m]};
+        m++;
+    }
+    if (err == 0 && municipal)
+        err = cmn_outbox_put_many(c, msgs, m);
+    char at[24];
+    snprintf(at, sizeof at, "%" PRId64, cmn_svc_now_us(&self->conf.base));
+    const char *p[2] = {cmn_pgarray_text(&filed), at};
+    if (err == 0 && filed.count > 0)
+        PQclear(cmn_pg_exec(c,
+                            "INSERT INTO filing_states (tracking_id, state, "
+                            "at_us) SELECT t, 'filed', $2 FROM "
+                            "unnest($1::text[]) WITH ORDINALITY AS u(t, i) "
+                            "ORDER BY i",
+                            2, p, &err));
+    if (err == 0)
+        err = cmn_audit_emit_many(c, evs, m);
+    for (size_t i = 0; msgs != NULL && i < m; i++)
+        free((void *) msgs[i].payload);
+    cmn_pgarray_release(&filed);
+    free(msgs);
+    free(evs);
+    free(outcome);
+    return err;
+}
+
+int
+itk_filing_new_many(PGconn *c, const itk_t *self, itk_new_filing_t *ns,
+                    size_t n, const char *actor, char (*tracking)[64])
+{
+    for (size_t i = 0; i < n; i++)
+        ns[i].state = "received";
+    int err = itk_store_insert_many(c, self, ns, n, tracking);
+    return err ? err : s_received_many(c, self, ns, n, actor, tracking);
 }
 
 int

@@ -5,7 +5,6 @@
  * again) or rejected (each bad field named). One request is one
  * transaction: all of its records, or (a database error) none. A dry run
  * classifies and stores nothing. */
-#include "cmn/audit.h"
 #include "cmn/log.h"
 #include "cmn/problem.h"
 #include "cmn/secret.h"
@@ -41,9 +40,8 @@ typedef struct {
     s_row_t *rows;
     const Mlps__V1__ImportRecord *const *recs;
     size_t n;
-    char (*held)[64]; /* the tracking id of the content held ("" none) */
-    bool *system;     /* a filing of the system is held */
-    size_t *run;      /* indexes of new records not yet stored */
+    itk_lookup_t *held; /* what the office holds of each valid record */
+    size_t *run;        /* indexes of new records not yet stored */
     size_t nrun;
 } s_batch_t;
 
@@ -130,8 +128,8 @@ s_check(itk_t *self, const cmn_env_msg_t *m, const Mlps__V1__ImportRecord *rec,
         itk_filing_check_filer(self, m, rec->filing, &row->errs);
 }
 
-/* Stores the run of new records: their filings in one statement, their
- * audit events in another; as s_imported does each. */
+/* Stores the run of new records in a few statements for them all
+ * (itk_filing_new_many); as s_imported does each. */
 static int
 s_flush(s_batch_t *b)
 {
@@ -142,9 +140,7 @@ s_flush(s_batch_t *b)
     itk_new_filing_t *ns = calloc(n, sizeof *ns);
     char(*hash)[65] = calloc(n, sizeof *hash);
     char(*tracking)[64] = calloc(n, sizeof *tracking);
-    cmn_audit_t *evs = calloc(n, sizeof *evs);
-    char(*outcome)[96] = calloc(n, sizeof *outcome);
-    int err = ns && hash && tracking && evs && outcome ? 0 : CMN_ENOMEM;
+    int err = ns && hash && tracking ? 0 : CMN_ENOMEM;
     for (size_t j = 0; err == 0 && j < n; j++) {
         s_row_t *row = &b->rows[b->run[j]];
         err = cmn_proof_new(row->proof);
@@ -156,12 +152,10 @@ s_flush(s_batch_t *b)
                                    .proof_sha256 = hash[j],
                                    .district = b->self->conf.base.office,
                                    .revision = 1,
-                                   .system_key = row->key,
-                                   .state = "received"};
+                                   .system_key = row->key};
     }
     if (err == 0)
-        err = itk_store_insert_many(b->c, b->self, ns, n, tracking);
-    size_t nev = 0;
+        err = itk_filing_new_many(b->c, b->self, ns, n, b->actor, tracking);
     for (size_t j = 0; err == 0 && j < n; j++) {
         s_row_t *row = &b->rows[b->run[j]];
         if (tracking[j][0] == '\0') { /* a twin (cannot be: see s_fill) */
@@ -173,23 +167,10 @@ s_flush(s_batch_t *b)
         }
         snprintf(row->tracking, sizeof row->tracking, "%s", tracking[j]);
         row->res.unit_secret = row->proof;
-        const Mlps__V1__Filing *f = ns[j].filing;
-        snprintf(outcome[nev], sizeof outcome[nev],
-                 "accepted (unit %s, level %u)", f->unit->credit_code,
-                 f->grading->final_level);
-        evs[nev] = (cmn_audit_t){.actor = b->actor,
-                                 .action = "filing.received",
-                                 .case_id = row->tracking,
-                                 .outcome = outcome[nev]};
-        nev++;
     }
-    if (err == 0)
-        err = cmn_audit_emit_many(b->c, evs, nev);
     free(ns);
     free(hash);
     free(tracking);
-    free(evs);
-    free(outcome);
     return err;
 }
 
@@ -217,12 +198,12 @@ static int
 s_batch_record(s_batch_t *b, size_t i)
 {
     s_row_t *row = &b->rows[i];
-    if (!s_depends(b, i) && b->held[i][0] != '\0') {
-        snprintf(row->tracking, sizeof row->tracking, "%s", b->held[i]);
+    if (!s_depends(b, i) && b->held[i].content[0] != '\0') {
+        snprintf(row->tracking, sizeof row->tracking, "%s", b->held[i].content);
         row->res.status = "ignored";
         return 0;
     }
-    if (!s_depends(b, i) && !b->system[i]) {
+    if (!s_depends(b, i) && !b->held[i].system) {
         row->res.status = "imported";
         b->run[b->nrun++] = i;
         return 0;
@@ -245,9 +226,8 @@ s_lookup(s_batch_t *b, bool *batched)
     const char **ds = calloc(b->n + 1, sizeof *ds);
     const char **ks = calloc(b->n + 1, sizeof *ks);
     size_t *at = calloc(b->n + 1, sizeof *at);
-    char(*t)[64] = calloc(b->n + 1, sizeof *t);
-    bool *sys = calloc(b->n + 1, sizeof *sys);
-    int err = ds && ks && at && t && sys ? 0 : CMN_ENOMEM;
+    itk_lookup_t *got = calloc(b->n + 1, sizeof *got);
+    int err = ds && ks && at && got ? 0 : CMN_ENOMEM;
     size_t m = 0;
     for (size_t i = 0; err == 0 && i < b->n; i++)
         if (b->rows[i].valid) {
@@ -257,17 +237,14 @@ s_lookup(s_batch_t *b, bool *batched)
         }
     const char *office = b->self->conf.base.office;
     if (err == 0)
-        err = itk_store_lookup_many(b->c, office, office, ds, ks, m, t, sys);
-    for (size_t j = 0; err == 0 && j < m; j++) {
-        memcpy(b->held[at[j]], t[j], sizeof t[j]);
-        b->system[at[j]] = sys[j];
-    }
+        err = itk_store_lookup_many(b->c, office, office, ds, ks, NULL, m, got);
+    for (size_t j = 0; err == 0 && j < m; j++)
+        b->held[at[j]] = got[j];
     *batched = err == 0;
     free(ds);
     free(ks);
     free(at);
-    free(t);
-    free(sys);
+    free(got);
     return err;
 }
 
@@ -290,14 +267,13 @@ s_fill(PGconn *c, itk_t *self, const cmn_env_msg_t *m,
                    .recs = (const Mlps__V1__ImportRecord *const *) req->records,
                    .n = n,
                    .held = calloc(n + 1, sizeof *b.held),
-                   .system = calloc(n + 1, sizeof *b.system),
                    .run = calloc(n + 1, sizeof *b.run)};
     /* Every system of the request locked first, in one order (see
      * itk_store_lock_systems): an import running at once with this one
      * (a retry after a timeout, a second operator) waits for it, and then
      * finds its records; the two never wait for each other in a cycle. */
     const Mlps__V1__Filing **fs = calloc(n + 1, sizeof *fs);
-    int err = fs && b.held && b.system && b.run ? 0 : CMN_ENOMEM;
+    int err = fs && b.held && b.run ? 0 : CMN_ENOMEM;
     for (size_t i = 0; err == 0 && i < n; i++)
         fs[i] = req->records[i]->filing;
     if (err == 0)
@@ -344,7 +320,6 @@ s_fill(PGconn *c, itk_t *self, const cmn_env_msg_t *m,
         rep->ignored += strcmp(st, "ignored") == 0;
     }
     free(b.held);
-    free(b.system);
     free(b.run);
     return err;
 }

@@ -178,7 +178,147 @@ s_record(PGconn *c, const itk_t *self, const Mlps__V1__FilingBatch *b,
 typedef struct {
     Mlps__V1__BatchReceipt__Record rec;
     char reason[400];
+    bool valid; /* s_record_ok: digest and key set */
+    char digest[65], key[ITK_SYSTEM_KEY_MAX];
 } s_rec_t;
+
+/* A batch's records taken in: the run of new ones not yet stored. */
+typedef struct {
+    PGconn *c;
+    const itk_t *self;
+    const Mlps__V1__FilingBatch *b;
+    const char *actor;
+    s_rec_t *recs;
+    itk_lookup_t *held; /* what the office holds of each valid record */
+    size_t *run, nrun;
+} s_take_t;
+
+/* Stores the run: as s_record does each new filing that is not held, in
+ * a few statements for them all (itk_filing_new_many). */
+static int
+s_take_flush(s_take_t *t)
+{
+    size_t n = t->nrun;
+    t->nrun = 0;
+    if (n == 0)
+        return 0;
+    itk_new_filing_t *ns = calloc(n, sizeof *ns);
+    char(*tracking)[64] = calloc(n, sizeof *tracking);
+    int err = ns && tracking ? 0 : CMN_ENOMEM;
+    for (size_t j = 0; err == 0 && j < n; j++) {
+        const Mlps__V1__BatchFiling *bf = t->b->filings[t->run[j]];
+        s_rec_t *r = &t->recs[t->run[j]];
+        ns[j] = (itk_new_filing_t){.filing = bf->filing,
+                                   .digest = r->digest,
+                                   .received_on = bf->received_on,
+                                   .proof_sha256 = bf->unit_secret_sha256,
+                                   .tracking_id = bf->tracking_id,
+                                   .district = t->b->district,
+                                   .batch_id = t->b->batch_id,
+                                   .revision = (int) bf->revision,
+                                   .system_key = r->key};
+    }
+    if (err == 0)
+        err = itk_filing_new_many(t->c, t->self, ns, n, t->actor, tracking);
+    for (size_t j = 0; err == 0 && j < n; j++) {
+        s_rec_t *r = &t->recs[t->run[j]];
+        if (tracking[j][0] != '\0')
+            continue;
+        /* A twin (cannot be: it was looked for): as s_record says it. */
+        char other[64];
+        int found = 0;
+        err = itk_store_find(t->c, t->b->district, r->digest, other, &found);
+        r->rec.status = "ignored";
+        snprintf(r->reason, sizeof r->reason, "the same filing as %s",
+                 found ? other : "?");
+    }
+    free(ns);
+    free(tracking);
+    return err;
+}
+
+/* True when record i shares its tracking id, content or system with a
+ * valid record before it in the batch: it depends on what that one did. */
+static bool
+s_take_depends(const s_take_t *t, size_t i)
+{
+    const s_rec_t *r = &t->recs[i];
+    const char *id = t->b->filings[i]->tracking_id;
+    for (size_t j = 0; j < i; j++) {
+        const s_rec_t *o = &t->recs[j];
+        if (o->valid &&
+            (strcmp(o->digest, r->digest) == 0 || strcmp(o->key, r->key) == 0 ||
+             strcmp(t->b->filings[j]->tracking_id, id) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* The lookup of every valid record at once: its tracking id, its content
+ * (the district's) and its system (any district's). */
+static int
+s_take_lookup(s_take_t *t)
+{
+    size_t n = t->b->n_filings, m = 0;
+    const char **ds = calloc(n + 1, sizeof *ds);
+    const char **ks = calloc(n + 1, sizeof *ks);
+    const char **ts = calloc(n + 1, sizeof *ts);
+    size_t *at = calloc(n + 1, sizeof *at);
+    itk_lookup_t *got = calloc(n + 1, sizeof *got);
+    int err = ds && ks && ts && at && got ? 0 : CMN_ENOMEM;
+    for (size_t i = 0; err == 0 && i < n; i++)
+        if (t->recs[i].valid) {
+            ds[m] = t->recs[i].digest;
+            ks[m] = t->recs[i].key;
+            ts[m] = t->b->filings[i]->tracking_id;
+            at[m++] = i;
+        }
+    if (err == 0)
+        err = itk_store_lookup_many(t->c, t->b->district, NULL, ds, ks, ts, m,
+                                    got);
+    for (size_t j = 0; err == 0 && j < m; j++)
+        t->held[at[j]] = got[j];
+    free(ds);
+    free(ks);
+    free(ts);
+    free(at);
+    free(got);
+    return err;
+}
+
+/* Every record's batch_records row, in one statement. */
+static int
+s_batch_rows(PGconn *c, const Mlps__V1__FilingBatch *b, const s_rec_t *recs)
+{
+    enum { ID, REV, STATUS, REASON, NCOLS };
+    cmn_pgarray_t a[NCOLS];
+    int err = 0;
+    for (int k = 0; k < NCOLS; k++)
+        a[k] = (cmn_pgarray_t) CMN_PGARRAY_INIT;
+    for (size_t i = 0; err == 0 && i < b->n_filings; i++) {
+        char rev[12];
+        snprintf(rev, sizeof rev, "%u", recs[i].rec.revision);
+        const char *v[NCOLS] = {recs[i].rec.tracking_id, rev,
+                                recs[i].rec.status, recs[i].reason};
+        for (int k = 0; err == 0 && k < NCOLS; k++)
+            err = cmn_pgarray_add(&a[k], v[k] ? v[k] : "");
+    }
+    const char *p[NCOLS + 1] = {b->batch_id};
+    for (int k = 0; k < NCOLS; k++)
+        p[k + 1] = cmn_pgarray_text(&a[k]);
+    if (err == 0)
+        PQclear(cmn_pg_exec(c,
+                            "INSERT INTO batch_records (batch_id, tracking_id, "
+                            "revision, status, reason) SELECT $1, u.t, "
+                            "u.r::int, u.s, u.x FROM unnest($2::text[], "
+                            "$3::text[], $4::text[], $5::text[]) WITH "
+                            "ORDINALITY AS u(t, r, s, x, i) ORDER BY u.i ON "
+                            "CONFLICT DO NOTHING",
+                            NCOLS + 1, p, &err));
+    for (int k = 0; k < NCOLS; k++)
+        cmn_pgarray_release(&a[k]);
+    return err;
+}
 
 static int
 s_batch_records(PGconn *c, const itk_t *self, const Mlps__V1__FilingBatch *b,
@@ -186,54 +326,79 @@ s_batch_records(PGconn *c, const itk_t *self, const Mlps__V1__FilingBatch *b,
 {
     static const char *const names[5] = {"imported", "updated", "ignored",
                                          "held", "rejected"};
+    size_t n = b->n_filings;
     cmn_problem_t *errs = malloc(sizeof *errs);
-    if (errs == NULL)
-        return CMN_ENOMEM;
+    s_take_t t = {.c = c,
+                  .self = self,
+                  .b = b,
+                  .actor = actor,
+                  .recs = recs,
+                  .held = calloc(n + 1, sizeof *t.held),
+                  .run = calloc(n + 1, sizeof *t.run)};
     dom_date_t today = cmn_svc_today(&self->conf.base);
     /* Every system of the batch locked first, in one order (see
      * itk_store_lock_systems): another batch or an import sharing its
      * systems waits, never in a cycle. */
-    const Mlps__V1__Filing **fs = calloc(b->n_filings + 1, sizeof *fs);
-    const char **ids = calloc(b->n_filings + 1, sizeof *ids);
-    int err = fs && ids ? 0 : CMN_ENOMEM;
-    for (size_t i = 0; err == 0 && i < b->n_filings; i++) {
+    const Mlps__V1__Filing **fs = calloc(n + 1, sizeof *fs);
+    const char **ids = calloc(n + 1, sizeof *ids);
+    int err = errs && t.held && t.run && fs && ids ? 0 : CMN_ENOMEM;
+    for (size_t i = 0; err == 0 && i < n; i++) {
         fs[i] = b->filings[i]->filing;
         ids[i] = b->filings[i]->tracking_id;
     }
     if (err == 0)
-        err = itk_store_lock_systems(c, fs, ids, b->n_filings);
+        err = itk_store_lock_systems(c, fs, ids, n);
     free(fs);
     free(ids);
-    for (size_t i = 0; err == 0 && i < b->n_filings; i++) {
+    for (size_t i = 0; err == 0 && i < n; i++) {
         const Mlps__V1__BatchFiling *bf = b->filings[i];
         s_rec_t *r = &recs[i];
-        const char *status = "rejected";
         mlps__v1__batch_receipt__record__init(&r->rec);
-        if (s_record_ok(self, b->district, bf, today, errs, r->reason,
-                        sizeof r->reason))
-            err = s_record(c, self, b, bf, actor, &status, r->reason,
-                           sizeof r->reason);
-        char rev[12];
-        snprintf(rev, sizeof rev, "%u", bf->revision);
-        const char *p[5] = {b->batch_id, bf->tracking_id ? bf->tracking_id : "",
-                            rev, status, r->reason};
-        if (err == 0) {
-            PGresult *q = cmn_pg_exec(c,
-                                      "INSERT INTO batch_records (batch_id, "
-                                      "tracking_id, revision, status, reason) "
-                                      "VALUES ($1, $2, $3, $4, $5) ON "
-                                      "CONFLICT DO NOTHING",
-                                      5, p, &err);
-            PQclear(q);
-        }
-        r->rec.tracking_id = bf->tracking_id;
-        r->rec.status = (char *) status;
+        r->rec.tracking_id = bf->tracking_id ? bf->tracking_id : "";
+        r->rec.status = "rejected";
         r->rec.reason = r->reason;
         r->rec.revision = bf->revision;
-        for (int k = 0; k < 5; k++)
-            counts[k] += strcmp(status, names[k]) == 0;
+        r->valid = s_record_ok(self, b->district, bf, today, errs, r->reason,
+                               sizeof r->reason);
+        if (r->valid)
+            err = itk_digest(&bf->filing->base, "filing", r->digest);
+        if (r->valid && err == 0)
+            err = itk_system_key(bf->filing, r->key);
     }
+    if (err == 0)
+        err = s_take_lookup(&t);
+    /* A new filing that nothing here is of joins the run; any other (a
+     * revision, a possible duplicate, one that depends on an earlier
+     * record) is taken alone after the run before it is stored, as if the
+     * records were taken one by one. */
+    for (size_t i = 0; err == 0 && i < n; i++) {
+        s_rec_t *r = &recs[i];
+        if (!r->valid)
+            continue;
+        const itk_lookup_t *h = &t.held[i];
+        if (!h->tracking && !h->system && h->content[0] == '\0' &&
+            !s_take_depends(&t, i)) {
+            r->rec.status = "imported";
+            t.run[t.nrun++] = i;
+            continue;
+        }
+        const char *status = "rejected";
+        err = s_take_flush(&t);
+        if (err == 0)
+            err = s_record(c, self, b, b->filings[i], actor, &status, r->reason,
+                           sizeof r->reason);
+        r->rec.status = (char *) status;
+    }
+    if (err == 0)
+        err = s_take_flush(&t);
+    if (err == 0)
+        err = s_batch_rows(c, b, recs);
+    for (size_t i = 0; err == 0 && i < n; i++)
+        for (int k = 0; k < 5; k++)
+            counts[k] += strcmp(recs[i].rec.status, names[k]) == 0;
     free(errs);
+    free(t.held);
+    free(t.run);
     return err;
 }
 

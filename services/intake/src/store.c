@@ -129,6 +129,8 @@ itk_store_insert(PGconn *c, const itk_t *self, const itk_new_filing_t *n,
 
 /* One new filing's columns, added to the arrays of itk_store_insert_many. */
 enum {
+    S_TRACKING,
+    S_ON,
     S_DIGEST,
     S_CREDIT,
     S_UNIT,
@@ -138,7 +140,11 @@ enum {
     S_LEVEL,
     S_FILING,
     S_PROOF,
+    S_DISTRICT,
+    S_BATCH,
+    S_REVISION,
     S_KEY,
+    S_STATE,
     S_NCOLS
 };
 
@@ -148,20 +154,43 @@ s_new_row(cmn_pgarray_t *a, const itk_new_filing_t *n)
     const Mlps__V1__Filing *f = n->filing;
     uint8_t *buf = NULL;
     size_t len = 0;
-    char level[12];
+    char level[12], rev[12];
     snprintf(level, sizeof level, "%u", f->grading->final_level);
+    snprintf(rev, sizeof rev, "%d", n->revision > 0 ? n->revision : 1);
     int err = cmn_pb_pack(&f->base, &buf, &len);
-    const char *v[S_NCOLS] = {n->digest,       f->unit->credit_code,
-                              f->unit->name,   f->unit->region_code,
-                              f->unit->sector, f->system->name,
-                              level,           NULL,
-                              n->proof_sha256, n->system_key};
+    const char *v[S_NCOLS] = {
+        n->tracking_id,  n->received_on,
+        n->digest,       f->unit->credit_code,
+        f->unit->name,   f->unit->region_code,
+        f->unit->sector, f->system->name,
+        level,           NULL,
+        n->proof_sha256, n->district,
+        n->batch_id,     rev,
+        n->system_key,   n->state ? n->state : "received"};
     for (int k = 0; err == 0 && k < S_NCOLS; k++)
         err = k == S_FILING ? cmn_pgarray_add_hex(&a[k], buf, len)
                             : cmn_pgarray_add(&a[k], v[k] ? v[k] : "");
     free(buf);
     return err;
 }
+
+/* clang-format off */
+static const char s_insert_many_sql[] =
+    "INSERT INTO filings (tracking_id, office, received_on, content_sha256, "
+    "unit_credit_code, unit_name, region_code, sector, system_name, "
+    "final_level, filing, unit_secret_sha256, district, batch_id, revision, "
+    "system_key, state) "
+    "SELECT coalesce(nullif(u.t, ''), $1 || '-' || to_char(u.o::date, "
+    "'YYYYMMDD') || '-' || lpad(nextval('tracking_seq')::text, 5, '0')), $1, "
+    "u.o::date, u.d, u.cc, u.un, u.rc, u.se, u.sn, u.lv::int, "
+    "decode(u.fi, 'hex'), u.pr, u.di, nullif(u.b, ''), u.rv::int, u.k, u.st "
+    "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+    "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
+    "$12::text[], $13::text[], $14::text[], $15::text[], $16::text[], "
+    "$17::text[]) WITH ORDINALITY AS u(t, o, d, cc, un, rc, se, sn, lv, fi, "
+    "pr, di, b, rv, k, st, i) ORDER BY u.i "
+    "ON CONFLICT DO NOTHING RETURNING tracking_id, district, content_sha256";
+/* clang-format on */
 
 int
 itk_store_insert_many(PGconn *c, const itk_t *self, const itk_new_filing_t *ns,
@@ -175,44 +204,33 @@ itk_store_insert_many(PGconn *c, const itk_t *self, const itk_new_filing_t *ns,
         tracking[i][0] = '\0';
         err = s_new_row(a, &ns[i]);
     }
-    const char *p[S_NCOLS + 2];
+    const char *p[S_NCOLS + 1];
     p[0] = self->conf.base.office;
-    p[1] = n > 0 ? ns[0].received_on : "";
     for (int k = 0; k < S_NCOLS; k++)
-        p[k + 2] = cmn_pgarray_text(&a[k]);
+        p[k + 1] = cmn_pgarray_text(&a[k]);
     PGresult *r = NULL;
-    /* As itk_store_insert's, for a batch: the tracking ids are numbered
-     * in the records' order. */
+    /* As itk_store_insert's, for a batch: new tracking ids are numbered in
+     * the filings' order. */
     if (err == 0 && n > 0)
-        r = cmn_pg_exec(
-            c,
-            "INSERT INTO filings (tracking_id, office, received_on, "
-            "content_sha256, unit_credit_code, unit_name, region_code, sector, "
-            "system_name, final_level, filing, unit_secret_sha256, district, "
-            "revision, system_key, state) SELECT $1 || '-' || "
-            "to_char($2::date, 'YYYYMMDD') || '-' || "
-            "lpad(nextval('tracking_seq')::text, 5, '0'), $1, $2, u.d, u.cc, "
-            "u.un, u.rc, u.se, u.sn, u.lv::int, decode(u.fi, 'hex'), u.pr, $1,"
-            " 1, u.k, 'received' FROM unnest($3::text[], $4::text[], "
-            "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
-            "$10::text[], $11::text[], $12::text[]) WITH ORDINALITY AS u(d, "
-            "cc, un, rc, se, sn, lv, fi, pr, k, i) ORDER BY u.i ON CONFLICT DO "
-            "NOTHING RETURNING tracking_id, content_sha256",
-            S_NCOLS + 2, p, &err);
+        r = cmn_pg_exec(c, s_insert_many_sql, S_NCOLS + 1, p, &err);
     for (int k = 0; k < S_NCOLS; k++)
         cmn_pgarray_release(&a[k]);
     if (r == NULL)
         return err;
-    /* RETURNING names no input row: each is found by its digest (unique
-     * in the batch), mostly at its own position. */
+    /* RETURNING names no input row: each is found by its district and
+     * digest (unique), mostly at its own position. */
     int rows = PQntuples(r);
     size_t next = 0;
     for (int j = 0; j < rows; j++) {
-        const char *digest = PQgetvalue(r, j, 1);
-        size_t i = next < n && strcmp(ns[next].digest, digest) == 0 ? next : n;
-        for (size_t k = 0; i == n && k < n; k++)
-            if (strcmp(ns[k].digest, digest) == 0)
-                i = k;
+        const char *district = PQgetvalue(r, j, 1);
+        const char *digest = PQgetvalue(r, j, 2);
+        size_t i = n;
+        for (size_t k = 0; i == n && k < n; k++) {
+            size_t at = (next + k) % n;
+            if (strcmp(ns[at].digest, digest) == 0 &&
+                strcmp(ns[at].district, district) == 0)
+                i = at;
+        }
         if (i < n) {
             snprintf(tracking[i], 64, "%s", PQgetvalue(r, j, 0));
             next = i + 1;
@@ -350,39 +368,46 @@ itk_store_by_system(PGconn *c, const char *system_key, const char *district,
 int
 itk_store_lookup_many(PGconn *c, const char *district,
                       const char *system_district, const char *const *digests,
-                      const char *const *keys, size_t n, char (*tracking)[64],
-                      bool *system)
+                      const char *const *keys, const char *const *trackings,
+                      size_t n, itk_lookup_t *out)
 {
-    cmn_pgarray_t d = CMN_PGARRAY_INIT, k = CMN_PGARRAY_INIT;
+    cmn_pgarray_t d = CMN_PGARRAY_INIT, k = CMN_PGARRAY_INIT,
+                  t = CMN_PGARRAY_INIT;
     int err = 0;
     for (size_t i = 0; err == 0 && i < n; i++) {
-        tracking[i][0] = '\0';
-        system[i] = false;
+        memset(&out[i], 0, sizeof out[i]);
         err = cmn_pgarray_add(&d, digests[i]);
         if (err == 0)
             err = cmn_pgarray_add(&k, keys[i]);
+        if (err == 0)
+            err = cmn_pgarray_add(&t, trackings && trackings[i] ? trackings[i]
+                                                                : "");
     }
-    const char *p[4] = {cmn_pgarray_text(&d), cmn_pgarray_text(&k), district,
-                        system_district};
+    const char *p[5] = {cmn_pgarray_text(&d), cmn_pgarray_text(&k),
+                        cmn_pgarray_text(&t), district, system_district};
     PGresult *r = NULL;
-    /* itk_store_find's and itk_store_by_system's conditions (the district
-     * a filter, as there), for every pair at once. Each a LATERAL ... LIMIT
-     * 1, which the planner can only run as index probes: as sub-selects,
-     * for 500 pairs it hashed the whole table (a sequential scan of every
-     * filing, 124 ms a request at 10,000 filings, JIT-compiled). */
+    /* itk_store_find's, itk_store_by_system's and itk_store_by_tracking's
+     * conditions (the district a filter, as there), for every record at
+     * once. Each a LATERAL ... LIMIT 1, which the planner can only run as
+     * index probes: as sub-selects, for 500 records it hashed the whole
+     * table (a sequential scan of every filing, 124 ms a request at
+     * 10,000 filings). */
     if (err == 0 && n > 0)
         r = cmn_pg_exec(
             c,
-            "SELECT coalesce(d.tracking_id, ''), s.hit IS NOT NULL FROM "
-            "unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(d, k, i) "
-            "LEFT JOIN LATERAL (SELECT tracking_id FROM filings f WHERE "
-            "f.content_sha256 = u.d AND f.district = $3 LIMIT 1) d ON true "
-            "LEFT JOIN LATERAL (SELECT 1 AS hit FROM filings f WHERE "
-            "f.system_key = u.k AND (f.district = $4::text) IS NOT FALSE AND "
-            "f.state <> 'duplicate' LIMIT 1) s ON true ORDER BY u.i",
-            4, p, &err);
+            "SELECT coalesce(d.tracking_id, ''), s.hit IS NOT NULL, x.hit IS "
+            "NOT NULL FROM unnest($1::text[], $2::text[], $3::text[]) WITH "
+            "ORDINALITY AS u(d, k, t, i) LEFT JOIN LATERAL (SELECT "
+            "tracking_id FROM filings f WHERE f.content_sha256 = u.d AND "
+            "f.district = $4 LIMIT 1) d ON true LEFT JOIN LATERAL (SELECT 1 "
+            "AS hit FROM filings f WHERE f.system_key = u.k AND (f.district = "
+            "$5::text) IS NOT FALSE AND f.state <> 'duplicate' LIMIT 1) s ON "
+            "true LEFT JOIN LATERAL (SELECT 1 AS hit FROM filings f WHERE "
+            "f.tracking_id = u.t LIMIT 1) x ON true ORDER BY u.i",
+            5, p, &err);
     cmn_pgarray_release(&d);
     cmn_pgarray_release(&k);
+    cmn_pgarray_release(&t);
     if (r == NULL)
         return err;
     if ((size_t) PQntuples(r) != n) {
@@ -390,8 +415,10 @@ itk_store_lookup_many(PGconn *c, const char *district,
         return CMN_EDB;
     }
     for (size_t i = 0; i < n; i++) {
-        snprintf(tracking[i], 64, "%s", PQgetvalue(r, (int) i, 0));
-        system[i] = PQgetvalue(r, (int) i, 1)[0] == 't';
+        snprintf(out[i].content, sizeof out[i].content, "%s",
+                 PQgetvalue(r, (int) i, 0));
+        out[i].system = PQgetvalue(r, (int) i, 1)[0] == 't';
+        out[i].tracking = PQgetvalue(r, (int) i, 2)[0] == 't';
     }
     PQclear(r);
     return 0;

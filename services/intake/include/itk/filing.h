@@ -30,6 +30,15 @@ int itk_filing_new(PGconn *c, const itk_t *self, itk_new_filing_t *n,
                    const char *actor, char tracking[64], int *inserted,
                    int *held) CMN_MUST_CHECK;
 
+/* Stores ns[0..n), none of whose systems any filing here is of (the
+ * caller looked, under the systems' locks: itk_store_lookup_many), in a
+ * few statements for them all: each as itk_filing_new stores a filing
+ * that is not held. tracking[i]: ns[i]'s id, or "" when a twin was there
+ * (nothing done for it). */
+int itk_filing_new_many(PGconn *c, const itk_t *self, itk_new_filing_t *ns,
+                        size_t n, const char *actor,
+                        char (*tracking)[64]) CMN_MUST_CHECK;
+
 /* Replaces known's content with revision `revision` (audit
  * "filing.revised"); at the municipal office review hears of it
  * (FilingRevised) unless the filing is held. */

@@ -50,9 +50,9 @@ typedef struct {
 int itk_store_insert(PGconn *c, const itk_t *self, const itk_new_filing_t *n,
                      char tracking[64], int *inserted) CMN_MUST_CHECK;
 
-/* Inserts ns[0..n) (new filings of this office, tracking ids new) in one
- * statement, in that order; tracking[i] is the id of ns[i], or "" when a
- * twin (the same digest) was there already. */
+/* Inserts ns[0..n) in one statement, in that order, as itk_store_insert
+ * does each; tracking[i] is the id of ns[i], or "" when a twin (the same
+ * district and digest, or tracking id) was there already. */
 int itk_store_insert_many(PGconn *c, const itk_t *self,
                           const itk_new_filing_t *ns, size_t n,
                           char (*tracking)[64]) CMN_MUST_CHECK;
@@ -87,16 +87,24 @@ int itk_store_lock_systems(PGconn *c, const Mlps__V1__Filing *const *filings,
 int itk_store_by_system(PGconn *c, const char *system_key, const char *district,
                         itk_known_t *out, int *found) CMN_MUST_CHECK;
 
-/* For each i < n, in one statement: tracking[i] the id of the filing of
- * district with digests[i] ("" none), and *system[i] true when a filing
- * of the system keys[i] is there (of district; NULL: of any district)
- * that itk_store_by_system would find. Nothing locked: the caller holds
- * the systems' locks (itk_store_lock_systems). */
+/* What an office holds of one record (itk_store_lookup_many). */
+typedef struct {
+    char content[64]; /* the tracking id of its content there ("" none) */
+    bool system;      /* a filing of its system (itk_store_by_system's) */
+    bool tracking;    /* a filing of its tracking id */
+} itk_lookup_t;
+
+/* For each i < n, in one statement: the filing of district with
+ * digests[i], whether a filing of the system keys[i] is there (of
+ * system_district; NULL: of any district), and whether one of the
+ * tracking id trackings[i] is (trackings NULL or "": none looked for).
+ * Nothing locked: the caller holds the systems' locks
+ * (itk_store_lock_systems). */
 int itk_store_lookup_many(PGconn *c, const char *district,
                           const char *system_district,
                           const char *const *digests, const char *const *keys,
-                          size_t n, char (*tracking)[64],
-                          bool *system) CMN_MUST_CHECK;
+                          const char *const *trackings, size_t n,
+                          itk_lookup_t *out) CMN_MUST_CHECK;
 
 /* The filing tracking (locked). */
 int itk_store_by_tracking(PGconn *c, const char *tracking, itk_known_t *out,
