@@ -5,6 +5,7 @@
 #include "cmn/log.h"
 #include "cmn/pgarray.h"
 #include "inbox_int.h"
+#include "outbox_int.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -183,10 +184,14 @@ static int
 s_apply_careful(PGconn *c, cmn_inbox_t *ib, cmn__inbox_item_t *it)
 {
     int err = cmn_pg_cmd(c, "BEGIN");
+    cmn__outbox_defer_begin(c);
     if (err == 0)
         err = s_apply_one(c, ib, it);
     if (err == 0)
+        err = cmn__outbox_defer_flush(c);
+    if (err == 0)
         return cmn_pg_cmd(c, "COMMIT");
+    cmn__outbox_defer_discard();
     if (PQstatus(c) != CONNECTION_OK)
         return CMN_EDBCONN;
     cmn_pg_rollback(c);
@@ -338,15 +343,20 @@ cmn__inbox_batch_work(PGconn *c, void *arg)
     cmn__inbox_batch_t *b = arg;
     cmn_inbox_t *ib = b->ib;
     int err = cmn_pg_cmd(c, "BEGIN");
+    /* The messages' handlers' outbox rows, in one statement at the end. */
+    cmn__outbox_defer_begin(c);
     if (err == 0)
         err = s_apply_unversioned(c, ib, b->items, b->n);
     for (int i = 0; err == 0 && i < b->n; i++)
         if (b->items[i]->m->env->case_version > 0)
             err = s_apply_one(c, ib, b->items[i]);
     if (err == 0)
+        err = cmn__outbox_defer_flush(c);
+    if (err == 0)
         err = cmn_pg_cmd(c, "COMMIT");
     if (err == 0)
         return 0;
+    cmn__outbox_defer_discard();
     if (PQstatus(c) != CONNECTION_OK)
         return CMN_EDBCONN;
     cmn_pg_rollback(c);

@@ -12,9 +12,88 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* This thread's deferred puts (outbox_int.h): copies of the messages. */
+typedef struct {
+    PGconn *conn;
+    cmn_outmsg_t *msgs;
+    size_t n, cap;
+} s_defer_t;
+
+static _Thread_local s_defer_t s_defer;
+
+static void
+s_defer_clear(void)
+{
+    for (size_t i = 0; i < s_defer.n; i++) {
+        free((void *) s_defer.msgs[i].dest);
+        free((void *) s_defer.msgs[i].type);
+        free((void *) s_defer.msgs[i].correlation_id);
+        free((void *) s_defer.msgs[i].payload);
+    }
+    s_defer.n = 0;
+}
+
+void
+cmn__outbox_defer_begin(PGconn *conn)
+{
+    s_defer_clear();
+    s_defer.conn = conn;
+}
+
+void
+cmn__outbox_defer_discard(void)
+{
+    s_defer_clear();
+    free(s_defer.msgs);
+    memset(&s_defer, 0, sizeof s_defer);
+}
+
+int
+cmn__outbox_defer_flush(PGconn *conn)
+{
+    int rc = s_defer.conn == conn
+                 ? cmn_outbox_put_many(conn, s_defer.msgs, s_defer.n)
+                 : 0;
+    cmn__outbox_defer_discard();
+    return rc;
+}
+
+/* Keeps a copy of m for the flush; CMN_ENOMEM keeps nothing. */
+static int
+s_defer_put(const cmn_outmsg_t *m)
+{
+    if (s_defer.n == s_defer.cap) {
+        size_t cap = s_defer.cap ? 2 * s_defer.cap : 16;
+        cmn_outmsg_t *t = realloc(s_defer.msgs, cap * sizeof *t);
+        if (t == NULL)
+            return CMN_ENOMEM;
+        s_defer.msgs = t;
+        s_defer.cap = cap;
+    }
+    cmn_outmsg_t c = *m;
+    uint8_t *payload = malloc(m->payload_len + 1);
+    c.dest = strdup(m->dest);
+    c.type = strdup(m->type);
+    c.correlation_id = strdup(m->correlation_id);
+    c.payload = payload;
+    if (payload == NULL || !c.dest || !c.type || !c.correlation_id) {
+        free((void *) c.dest);
+        free((void *) c.type);
+        free((void *) c.correlation_id);
+        free(payload);
+        return CMN_ENOMEM;
+    }
+    if (m->payload_len > 0)
+        memcpy(payload, m->payload, m->payload_len);
+    s_defer.msgs[s_defer.n++] = c;
+    return 0;
+}
+
 int
 cmn_outbox_put(PGconn *conn, const cmn_outmsg_t *m)
 {
+    if (s_defer.conn != NULL && s_defer.conn == conn)
+        return s_defer_put(m);
     char ver[24];
     snprintf(ver, sizeof ver, "%llu", (unsigned long long) m->case_version);
     const char *params[5] = {m->dest, m->type, m->correlation_id, ver,

@@ -11,6 +11,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Puts deferred to the end of a transaction (the inbox's): between
+ * cmn__outbox_defer_begin(conn) and cmn__outbox_defer_flush(conn), this
+ * thread's cmn_outbox_put()s on conn are kept (copied) and written in one
+ * statement by the flush, before the COMMIT; cmn__outbox_defer_discard()
+ * drops them (a rollback). Nothing reads an outbox inside the transaction
+ * that writes it. Worker thread. */
+void cmn__outbox_defer_begin(PGconn *conn);
+int cmn__outbox_defer_flush(PGconn *conn) CMN_MUST_CHECK;
+void cmn__outbox_defer_discard(void);
+
 /* A sent row awaiting its ack: its message id (sorted by, for bsearch)
  * and its row id, which the mark uses (the primary key). */
 typedef struct {
