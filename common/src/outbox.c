@@ -70,22 +70,24 @@ s_defer_put(const cmn_outmsg_t *m)
         s_defer.msgs = t;
         s_defer.cap = cap;
     }
-    cmn_outmsg_t c = *m;
+    char *dest = strdup(m->dest), *type = strdup(m->type),
+         *corr = strdup(m->correlation_id);
     uint8_t *payload = malloc(m->payload_len + 1);
-    c.dest = strdup(m->dest);
-    c.type = strdup(m->type);
-    c.correlation_id = strdup(m->correlation_id);
-    c.payload = payload;
-    if (payload == NULL || !c.dest || !c.type || !c.correlation_id) {
-        free((void *) c.dest);
-        free((void *) c.type);
-        free((void *) c.correlation_id);
+    if (payload == NULL || dest == NULL || type == NULL || corr == NULL) {
+        free(dest);
+        free(type);
+        free(corr);
         free(payload);
         return CMN_ENOMEM;
     }
     if (m->payload_len > 0)
         memcpy(payload, m->payload, m->payload_len);
-    s_defer.msgs[s_defer.n++] = c;
+    s_defer.msgs[s_defer.n++] = (cmn_outmsg_t){.dest = dest,
+                                               .type = type,
+                                               .correlation_id = corr,
+                                               .case_version = m->case_version,
+                                               .payload = payload,
+                                               .payload_len = m->payload_len};
     return 0;
 }
 
