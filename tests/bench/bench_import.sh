@@ -18,7 +18,20 @@
 # Prints:
 #   bench-import: filings_per_s=X copy_rows_per_s=Y ratio=X/Y
 #                 forwarded_per_s=Z
+# BENCH_PROFILE=N: also the N statements of the import and its forwarding
+# that took longest, from pg_stat_statements (loaded for the run), one
+# "profile-import: db=D calls=C total_ms=T mean_ms=M sql=..." line each,
+# printed before the bench line (the profile costs some speed).
 set -euo pipefail
+PROFILE=${BENCH_PROFILE:-}
+case $PROFILE in *[!0-9]*)
+    echo "bench_import: BENCH_PROFILE is a number, not '$PROFILE'" >&2
+    exit 2 ;;
+esac
+if [ -n "$PROFILE" ]; then
+    export MLPS_PG_CONF="shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all"
+fi
 BIN=$(cd "${1:-build}" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${BENCH_FILINGS:-10000}
@@ -41,6 +54,10 @@ dist_start_all || t_die "the district did not start"
 
 python3 "$ROOT/deploy/examples/gen-batch.py" "$N" "$W/batch.ndjson" \
     --district=$D || t_die "gen-batch.py failed"
+if [ -n "$PROFILE" ]; then
+    mlps_sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+    mlps_sql "SELECT pg_stat_statements_reset()" >/dev/null
+fi
 echo "bench: importing $N filings at district $D" >&2
 t0=$(date +%s.%N)
 out=$(MLPS_TIMEOUT_MS=${BENCH_TIMEOUT_MS:-120000} dist_ctl $D batch import \
@@ -60,6 +77,13 @@ fps=$(echo "$N / ($t1 - $t0)" | bc -l)
 fwd=$(echo "$N / ($t2 - $t0)" | bc -l)
 mlps_wait 300 dist_forwarded $D || t_die "the district did not drain"
 region_drain 300 || t_die "the outboxes did not drain"
+[ -z "$PROFILE" ] || mlps_sql "SELECT d.datname, s.calls,
+        round(s.total_exec_time::numeric, 1), round(s.mean_exec_time::numeric, 3),
+        left(regexp_replace(s.query, '\s+', ' ', 'g'), 110)
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+    WHERE d.datname LIKE 'mlps%'
+    ORDER BY s.total_exec_time DESC LIMIT $PROFILE" |
+    awk -F'|' '{ printf "profile-import: db=%s calls=%s total_ms=%s mean_ms=%s sql=%s\n", $1, $2, $3, $4, $5 }'
 
 echo "bench: COPY baseline, $N rows of the same lines, best of 3" >&2
 best=
