@@ -4,18 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for need bytes of text; CMN_ENOMEM leaves a unchanged. */
+static int
+s_reserve(cmn_pgarray_t *a, size_t need)
+{
+    if (need <= a->cap)
+        return 0;
+    size_t cap = need * 2 > 256 ? need * 2 : 256;
+    char *t = realloc(a->text, cap);
+    if (t == NULL)
+        return CMN_ENOMEM;
+    a->text = t;
+    a->cap = cap;
+    return 0;
+}
+
 int
 cmn_pgarray_add(cmn_pgarray_t *a, const char *s)
 {
     size_t need = a->len + 2 * strlen(s) + 6; /* ,"...escaped..."} NUL */
-    if (need > a->cap) {
-        size_t cap = need * 2 > 256 ? need * 2 : 256;
-        char *t = realloc(a->text, cap);
-        if (t == NULL)
-            return CMN_ENOMEM;
-        a->text = t;
-        a->cap = cap;
-    }
+    if (s_reserve(a, need) != 0)
+        return CMN_ENOMEM;
     char *o = a->text + a->len;
     if (a->len == 0)
         *o++ = '{';
@@ -40,14 +49,8 @@ cmn_pgarray_add_hex(cmn_pgarray_t *a, const void *p, size_t len)
 {
     static const char digits[] = "0123456789abcdef";
     size_t need = a->len + 2 * len + 6;
-    if (need > a->cap) {
-        size_t cap = need * 2 > 256 ? need * 2 : 256;
-        char *t = realloc(a->text, cap);
-        if (t == NULL)
-            return CMN_ENOMEM;
-        a->text = t;
-        a->cap = cap;
-    }
+    if (s_reserve(a, need) != 0)
+        return CMN_ENOMEM;
     char *o = a->text + a->len;
     if (a->len == 0)
         *o++ = '{';
